@@ -1,0 +1,144 @@
+"""Base class of the generated client (copied into generated/ by ariadne-codegen).
+
+Why not ariadne-codegen's default `AsyncBaseClient`: it builds an `httpx.AsyncClient` with no
+timeouts when none is given, carries upload and websocket code this API never uses, and reports
+HTTP failures without the headers a caller needs (Retry-After, request id). This one is small: it
+requires an injected HTTP client (so timeouts, auth, TLS and transport are configured in exactly
+one place, `logscale_fleet._http`), sends the operation name in a header for server logs, leaves
+unset optional variables out of the request, and raises plain exceptions carrying the whole
+response, which `logscale_fleet.errors` maps onto the public error tree.
+
+Keep it dependency-free apart from the standard library: the generated package must import fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Protocol, TypeVar
+
+from .base_model import UNSET
+
+OPERATION_HEADER = "X-GraphQL-Operation"
+
+Self = TypeVar("Self", bound="FleetBaseClient")
+
+
+class Response(Protocol):
+    """What the base client reads of an HTTP response (an `httpx.Response` fits)."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+
+class HttpClient(Protocol):
+    """What the base client needs of an HTTP client (an `httpx.AsyncClient` fits)."""
+
+    async def post(self, url: str, *, content: bytes, headers: Mapping[str, str]) -> Any: ...
+
+    async def aclose(self) -> None: ...
+
+
+class GraphQLResponseError(Exception):
+    """The server answered, but not with usable data."""
+
+    def __init__(self, response: Response, reason: str) -> None:
+        super().__init__(reason)
+        self.response = response
+        self.reason = reason
+
+
+class HTTPStatusError(GraphQLResponseError):
+    """The status code was not 2xx."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response, f"HTTP status {response.status_code}")
+
+
+class MalformedResponseError(GraphQLResponseError):
+    """The body was not JSON, or not a GraphQL response."""
+
+
+class GraphQLErrorsError(GraphQLResponseError):
+    """The response listed GraphQL errors; `data` holds any partial result."""
+
+    def __init__(self, response: Response, errors: list[Any], data: Any) -> None:
+        super().__init__(response, f"{len(errors)} GraphQL error(s)")
+        self.errors = errors
+        self.data = data
+
+
+def _json_default(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)
+    if dump is not None:
+        return dump(by_alias=True, exclude_unset=True)
+    raise TypeError(f"cannot send a {type(value).__name__} as a GraphQL variable")
+
+
+class FleetBaseClient:
+    def __init__(self, url: str, http_client: HttpClient) -> None:
+        self.url = url
+        self.http_client = http_client
+
+    async def __aenter__(self: Self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        await self.http_client.aclose()
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        payload = {
+            "query": query,
+            "operationName": operation_name,
+            "variables": {
+                name: value for name, value in (variables or {}).items() if value is not UNSET
+            },
+        }
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if operation_name:
+            headers[OPERATION_HEADER] = operation_name
+        headers.update(kwargs.pop("headers", None) or {})
+        body = json.dumps(payload, separators=(",", ":"), default=_json_default).encode()
+        response: Response = await self.http_client.post(
+            self.url, content=body, headers=headers, **kwargs
+        )
+        return response
+
+    def get_data(self, response: Response) -> dict[str, Any]:
+        if not 200 <= response.status_code <= 299:
+            raise HTTPStatusError(response)
+        try:
+            payload = json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            raise MalformedResponseError(response, "the body is not JSON") from None
+        if not isinstance(payload, dict) or not ("data" in payload or "errors" in payload):
+            raise MalformedResponseError(
+                response, "the JSON body is not a GraphQL response (no 'data' or 'errors')"
+            )
+        errors = payload.get("errors")
+        data = payload.get("data")
+        if errors:
+            if not isinstance(errors, list):
+                raise MalformedResponseError(response, "'errors' is not a list")
+            raise GraphQLErrorsError(response, errors, data)
+        if not isinstance(data, dict):
+            raise MalformedResponseError(response, "'data' is missing or not an object")
+        return data
