@@ -1,6 +1,8 @@
 """Argument parsing and dispatch for `logscale-fleet`.
 
-Sub-command modules are imported only when their command runs, so `--help` stays fast.
+Each command group lives in its own module with a `register(commands)` function that adds its
+parsers and sets `handler` (a function taking the parsed arguments and returning an exit code).
+Those modules import their heavy dependencies inside the handlers, so `--help` stays fast.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from logscale_fleet import __version__
+from logscale_fleet.cli import schema_commands
 from logscale_fleet.errors import LogScaleError
 
 EXIT_OK = 0
@@ -37,23 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-
-    schema = commands.add_parser("schema", help="make and check the schema slice")
-    schema_commands = schema.add_subparsers(dest="schema_command", metavar="SUBCOMMAND")
-    schema_commands.required = True
-    pull = schema_commands.add_parser(
-        "pull",
-        help="prune a full LogScale schema to the fleet slice",
-        description="Read a full LogScale SDL file and print (or write) the fleet slice: every "
-        "type reachable from the root fields that queries/ uses plus those configured in "
-        "pyproject.toml [tool.logscale-fleet] schema-root-fields.",
-    )
-    pull.add_argument("--from", dest="source", required=True, metavar="FILE", help="full SDL file")
-    pull.add_argument("--out", metavar="FILE", help="write here instead of standard output")
-    pull.add_argument("--full", action="store_true", help="keep the whole schema, unpruned")
-    pull.add_argument(
-        "--project", default=".", metavar="DIR", help="folder with queries/ and pyproject.toml"
-    )
+    schema_commands.register(commands)
     return parser
 
 
@@ -61,12 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "schema":
-            from logscale_fleet.cli.schema_commands import run_schema
-
-            return run_schema(args)
+        exit_code: int = args.handler(args)
     except LogScaleError as exc:
         print(f"logscale-fleet: error: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, ValueError) else EXIT_API_ERROR
-    parser.error(f"unknown command {args.command}")
-    return EXIT_USAGE  # pragma: no cover - parser.error exits
+    return exit_code
