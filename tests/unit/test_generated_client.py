@@ -241,3 +241,15 @@ async def test_graphql_errors_carry_partial_data(client: Client, httpx_mock: HTT
         await client.create_fleet_install_token(name="x", config_id="nope")
     assert caught.value.errors == errors
     assert caught.value.data is None
+
+
+def test_model_reprs_mask_tokens_jwts_and_install_commands() -> None:
+    from logscale_graphql.fragments import InstallTokenFields
+
+    model = InstallTokenFields.model_validate(install_token())
+    for shown in (repr(model), str(model), repr(model.installation_commands)):
+        assert model.token not in shown
+        assert INSTALL_JWT not in shown
+        assert "***" in shown
+    assert "my-token" in repr(model)
+    assert model.model_dump()["token"] == model.token

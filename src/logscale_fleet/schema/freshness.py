@@ -16,7 +16,7 @@ from pathlib import Path
 
 from logscale_fleet.errors import ConfigurationError
 
-CODEGEN_INPUTS = ("codegen.toml", "schema.graphql", "queries", "codegen")
+CODEGEN_INPUTS = ("codegen.toml", "schema.graphql", "queries", "src/logscale_fleet/_codegen")
 GENERATED_PACKAGE = Path("generated") / "logscale_graphql"
 REGENERATE_COMMAND = "uv run ariadne-codegen --config codegen.toml"
 
@@ -49,10 +49,10 @@ def regenerate(project_dir: Path, target_dir: Path) -> Path:
     for name in CODEGEN_INPUTS:
         source = project_dir / name
         if source.is_dir():
-            shutil.copytree(source, target_dir / name)
+            shutil.copytree(source, target_dir / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.is_file():
             shutil.copy2(source, target_dir / name)
-        elif name != "codegen":
+        else:
             raise ConfigurationError(f"codegen input {source} is missing")
     (target_dir / "generated").mkdir()
     result = subprocess.run(
