@@ -106,6 +106,7 @@ class FleetClient:
         )
         self._owns_http_client = http_client is None
         self._http_client = http_client or build_http_client(self._settings, http_backend)
+        self._on_close: Callable[[], None] | None = None
         self._client = _LoggingClient(self._settings.graphql_url, self._http_client)
         self._headers = request_headers(self._settings, http_backend)
         self._retry = RetryPolicy(max_retries=self._settings.max_retries)
@@ -141,6 +142,43 @@ class FleetClient:
     async def aclose(self) -> None:
         if self._owns_http_client:
             await self._http_client.aclose()
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
+    @classmethod
+    def sandbox(
+        cls,
+        state_file: str | os.PathLike[str] | None = None,
+        *,
+        timeout: float | Timeouts = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+    ) -> FleetClient:
+        """A client for the built-in sandbox, run inside this process (no server, no token).
+
+        State persists in `state_file` (default: the user's data directory, or
+        `$LOGSCALE_FLEET_SANDBOX_DB`; `":memory:"` for a throwaway one). Needs the `sandbox`
+        extra. `client.source` is `"sandbox"` so callers can say where results came from.
+        """
+        from logscale_fleet.sandbox.embedded import open_embedded
+
+        embedded = open_embedded(state_file)
+        settings = resolve_settings(
+            embedded.base_url,
+            embedded.token,
+            timeout=timeout,
+            max_retries=max_retries,
+            env={},
+            warn_insecure=False,
+        )
+        client = cls(
+            _settings=settings,
+            http_client=embedded.http_client(timeout=httpx_timeout(settings.timeouts)),
+        )
+        client._owns_http_client = True
+        client._on_close = embedded.close
+        client.source = "sandbox"
+        return client
 
     # -- the one place every call goes through -------------------------------------------
 
@@ -151,8 +189,11 @@ class FleetClient:
         *,
         timeout: float | Timeouts | None = None,
         max_retries: int | None = None,
+        secret: str | None = None,
         **arguments: Any,
     ) -> T:
+        """Send one operation with the retry policy; `secret` (an install token the call
+        carries) is masked, like the API token, in any error text."""
         options: dict[str, Any] = {"headers": self._headers}
         if timeout is not None:
             options["timeout"] = httpx_timeout(Timeouts.of(timeout))
@@ -164,9 +205,8 @@ class FleetClient:
             try:
                 return await send(**arguments, **options)
             except Exception as exc:
-                error = error_from_exception(
-                    exc, operation=operation, secrets=(self._settings.token,)
-                )
+                secrets = (self._settings.token, secret) if secret else (self._settings.token,)
+                error = error_from_exception(exc, operation=operation, secrets=secrets)
                 if error is None:
                     raise
                 if not policy.should_retry(error, operation, attempt):
@@ -213,7 +253,11 @@ class FleetClient:
         """The token with this value, or None."""
         _validate.check_id(token, "token")
         result = await self._call(
-            "FleetInstallationToken", self._client.fleet_installation_token, token=token, **options
+            "FleetInstallationToken",
+            self._client.fleet_installation_token,
+            token=token,
+            secret=token,
+            **options,
         )
         return result.fleet_installation_token
 
@@ -276,6 +320,7 @@ class FleetClient:
             "UpdateFleetInstallTokenName",
             self._client.update_fleet_install_token_name,
             token=token,
+            secret=token,
             name=new_name,
             **options,
         )
@@ -292,6 +337,7 @@ class FleetClient:
             "UpdateFleetInstallTokenConfigId",
             self._client.update_fleet_install_token_config_id,
             token=token,
+            secret=token,
             config_id=config_id,
             **options,
         )
@@ -303,6 +349,7 @@ class FleetClient:
             "DeleteFleetInstallToken",
             self._client.delete_fleet_install_token,
             token=token,
+            secret=token,
             **options,
         )
         return result.delete_fleet_install_token

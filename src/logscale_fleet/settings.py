@@ -173,8 +173,12 @@ def resolve_settings(
     ca_cert: str | os.PathLike[str] | None = None,
     verify: bool = True,
     env: Mapping[str, str] | None = None,
+    warn_insecure: bool = True,
 ) -> Settings:
-    """Resolve arguments, then the environment; fail with an error naming what to set."""
+    """Resolve arguments, then the environment; fail with an error naming what to set.
+
+    `warn_insecure=False` is for the in-process sandbox, whose "http" never leaves the process.
+    """
     env = os.environ if env is None else env
 
     if url is None:
@@ -222,7 +226,8 @@ def resolve_settings(
         ca_cert=ca_path,
         verify=verify,
     )
-    _warn_about_weak_transport(settings)
+    if warn_insecure:
+        _warn_about_weak_transport(settings)
     return settings
 
 

@@ -1,0 +1,124 @@
+"""No API token, install token or JWT reaches logs, exception text, tracebacks or reprs.
+
+Runs the failure cases of the facade with every logger at DEBUG, against a server that echoes
+secrets wherever a careless one might, and searches everything a user could see.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from pytest_httpx import HTTPXMock
+
+from logscale_fleet import FleetClient, LogScaleError
+from tests.payloads import INSTALL_JWT, INSTALL_TOKEN_VALUE, data, install_token
+from tests.unit.conftest import API_TOKEN, RecordingFleetClient
+
+SECRETS = (API_TOKEN, INSTALL_TOKEN_VALUE, INSTALL_JWT)
+ECHO = f"Bearer {API_TOKEN} token={INSTALL_TOKEN_VALUE} jwt {INSTALL_JWT}"
+
+Scenario = Callable[[HTTPXMock], None]
+
+
+def missing_field(mock: HTTPXMock) -> None:
+    broken = install_token()
+    del broken["name"]
+    mock.add_response(json=data(createFleetInstallToken=broken), is_reusable=True)
+
+
+def wrong_type(mock: HTTPXMock) -> None:
+    broken = install_token()
+    broken["installationCommands"] = INSTALL_TOKEN_VALUE
+    mock.add_response(json=data(createFleetInstallToken=broken), is_reusable=True)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "401 echoing the header": lambda m: m.add_response(
+        status_code=401, text=ECHO, is_reusable=True
+    ),
+    "403": lambda m: m.add_response(status_code=403, text=ECHO, is_reusable=True),
+    "404": lambda m: m.add_response(status_code=404, text=ECHO, is_reusable=True),
+    "429": lambda m: m.add_response(status_code=429, text=ECHO, is_reusable=True),
+    "500 html": lambda m: m.add_response(
+        status_code=500, html=f"<html>{ECHO}</html>", is_reusable=True
+    ),
+    "502": lambda m: m.add_response(status_code=502, text=ECHO, is_reusable=True),
+    "200 html": lambda m: m.add_response(html=f"<p>{ECHO}</p>", is_reusable=True),
+    "invalid json": lambda m: m.add_response(text="{" + ECHO, is_reusable=True),
+    "graphql error echoing": lambda m: m.add_response(
+        json={"data": None, "errors": [{"message": ECHO, "extensions": {"token": "x"}}]},
+        is_reusable=True,
+    ),
+    "missing field": missing_field,
+    "wrong type": wrong_type,
+    "connect refused": lambda m: m.add_exception(httpx.ConnectError("refused"), is_reusable=True),
+    "read timeout": lambda m: m.add_exception(httpx.ReadTimeout("timed out"), is_reusable=True),
+    "dropped": lambda m: m.add_exception(httpx.RemoteProtocolError("closed"), is_reusable=True),
+}
+
+CALLS: dict[str, Callable[[FleetClient], Awaitable[Any]]] = {
+    "create": lambda f: f.create_install_token("web", config_id="cfg-0001"),
+    "get": lambda f: f.get_install_token(INSTALL_TOKEN_VALUE),
+    "rename": lambda f: f.rename_install_token(INSTALL_TOKEN_VALUE, "renamed"),
+    "assign": lambda f: f.assign_configuration(INSTALL_TOKEN_VALUE, "cfg-0001"),
+    "delete": lambda f: f.delete_install_token(INSTALL_TOKEN_VALUE),
+    "ensure": lambda f: f.ensure_install_token("web"),
+}
+
+
+def visible_text(error: BaseException) -> str:
+    shown = [str(error), repr(error), "".join(traceback.format_exception(error))]
+    for value in vars(error).values():
+        shown.append(repr(value))
+    return "\n".join(shown)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+async def test_failures_leak_no_secret(
+    fleet: RecordingFleetClient,
+    httpx_mock: HTTPXMock,
+    caplog: pytest.LogCaptureFixture,
+    scenario: str,
+) -> None:
+    SCENARIOS[scenario](httpx_mock)
+    seen: list[str] = [repr(fleet)]
+    with caplog.at_level(logging.DEBUG):
+        for call in CALLS.values():
+            with pytest.raises(LogScaleError) as caught:
+                await call(fleet)
+            seen.append(visible_text(caught.value))
+    seen.extend(record.getMessage() for record in caplog.records)
+    seen.extend(caplog.text.splitlines())
+    everything = "\n".join(seen)
+    for secret in SECRETS:
+        assert secret not in everything, f"{scenario}: a secret leaked"
+
+
+async def test_debug_log_names_operation_status_duration_and_retries(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    httpx_mock.add_response(status_code=503)
+    httpx_mock.add_response(json=data(fleetInstallationTokens=[install_token()]))
+    with caplog.at_level(logging.DEBUG, logger="logscale_fleet"):
+        await fleet.list_install_tokens()
+    messages = [r.getMessage() for r in caplog.records if r.name == "logscale_fleet"]
+    assert any(m.startswith("FleetInstallationTokens -> HTTP 503 in ") for m in messages)
+    assert any("ServerError; retry 1 of 2 in" in m for m in messages)
+    assert any(m.startswith("FleetInstallationTokens -> HTTP 200 in ") for m in messages)
+    assert all(API_TOKEN not in m and INSTALL_TOKEN_VALUE not in m for m in messages)
+
+
+async def test_successful_results_do_not_show_secrets_in_reprs(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=data(createFleetInstallToken=install_token()))
+    token = await fleet.create_install_token("web")
+    for shown in (repr(token), str(token), f"{token}", repr([token])):
+        for secret in SECRETS:
+            assert secret not in shown
+    assert token.token == INSTALL_TOKEN_VALUE
