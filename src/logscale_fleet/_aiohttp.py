@@ -66,12 +66,24 @@ class AiohttpClient:
         headers: Mapping[str, str],
         timeout: httpx.Timeout | None = None,
     ) -> AiohttpResponse:
+        return await self._send("POST", url, content, headers, timeout)
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        timeout: httpx.Timeout | None,
+    ) -> AiohttpResponse:
         session = self._get_session()
         options: dict[str, Any] = {}
         if timeout is not None:
             options["timeout"] = self._client_timeout(timeout)
         try:
-            async with session.post(url, data=content, headers=dict(headers), **options) as answer:
+            async with session.request(
+                method, url, data=content, headers=dict(headers), **options
+            ) as answer:
                 body = await answer.read()
                 return AiohttpResponse(answer.status, answer.headers, body)
         except aiohttp.ConnectionTimeoutError as exc:
@@ -86,6 +98,10 @@ class AiohttpClient:
             raise httpx.RemoteProtocolError(str(exc) or "server disconnected") from exc
         except aiohttp.ClientError as exc:
             raise httpx.NetworkError(str(exc) or type(exc).__name__) from exc
+
+    async def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> AiohttpResponse:
+        """Plain GET (the status endpoint); errors translated as for `post`."""
+        return await self._send("GET", url, None, headers or {}, None)
 
     async def aclose(self) -> None:
         if self._session is not None:

@@ -7,6 +7,7 @@ pagination, idempotent ensure) and no GraphQL of its own: every operation is in 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import random
@@ -20,6 +21,7 @@ from logscale_fleet._http import HttpBackend, build_http_client, httpx_timeout, 
 from logscale_fleet._retry import RetryPolicy
 from logscale_fleet.errors import (
     InvalidInputError,
+    InvalidResponseError,
     ServerError,
     TransportError,
     error_from_exception,
@@ -162,7 +164,7 @@ class FleetClient:
         """
         from logscale_fleet.sandbox.embedded import open_embedded
 
-        embedded = open_embedded(state_file)
+        embedded = open_embedded(None if state_file is None else os.fspath(state_file))
         settings = resolve_settings(
             embedded.base_url,
             embedded.token,
@@ -407,6 +409,48 @@ class FleetClient:
         if current == config_id:
             return token
         return await self.assign_configuration(token.token, config_id, **options)
+
+    # -- the server itself ----------------------------------------------------------------
+
+    async def fetch_schema_sdl(self, **options: Any) -> str:
+        """The server's whole GraphQL schema as SDL, descriptions included (they carry
+        LogScale's stability levels). Used by `logscale-fleet schema pull --url`."""
+        from graphql import build_client_schema, get_introspection_query, print_schema
+
+        async def introspect(**kwargs: Any) -> dict[str, Any]:
+            response = await self._client.execute(
+                query=get_introspection_query(descriptions=True),
+                operation_name="IntrospectionQuery",
+                **kwargs,
+            )
+            return self._client.get_data(response)
+
+        result = await self._call("IntrospectionQuery", introspect, **options)
+        try:
+            schema = build_client_schema(result)  # type: ignore[arg-type]
+        except (TypeError, ValueError, KeyError) as exc:
+            raise InvalidResponseError(
+                f"the introspection answer is not a usable schema: {exc}",
+                operation="IntrospectionQuery",
+            ) from None
+        return print_schema(schema)
+
+    async def server_version(self, **options: Any) -> str | None:
+        """The LogScale version from `GET /api/v1/status`, or None if it does not say."""
+
+        async def status(**kwargs: Any) -> Any:
+            return await self._http_client.get(
+                f"{self._settings.base_url}/api/v1/status", headers=kwargs.get("headers")
+            )
+
+        response = await self._call("Status", status, **options)
+        if not 200 <= response.status_code < 300:
+            return None
+        try:
+            version = json.loads(response.content).get("version")
+        except (ValueError, AttributeError):
+            return None
+        return version if isinstance(version, str) else None
 
     # -- collector configurations --------------------------------------------------------
 
