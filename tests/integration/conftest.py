@@ -1,0 +1,47 @@
+"""The real FleetClient over real HTTP against the sandbox served by uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from logscale_fleet import FleetClient
+from logscale_fleet._http import HttpBackend
+from logscale_fleet.sandbox.server import ThreadedSandbox
+
+
+@pytest.fixture(scope="session")
+def served() -> Iterator[ThreadedSandbox]:
+    with ThreadedSandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def sandbox(served: ThreadedSandbox) -> ThreadedSandbox:
+    served.reset()
+    served.clear_faults()
+    return served
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+def backend(request: pytest.FixtureRequest) -> HttpBackend:
+    """Both wire paths run the same tests."""
+    choice: HttpBackend = request.param
+    return choice
+
+
+@pytest.fixture
+async def fleet(sandbox: ThreadedSandbox) -> AsyncIterator[FleetClient]:
+    async with FleetClient(sandbox.url, sandbox.token, timeout=5) as client:
+        yield client
+
+
+def no_wait(client: FleetClient) -> FleetClient:
+    """Skip real backoff sleeps (Retry-After from the sandbox is 0 in these tests anyway)."""
+
+    async def instant(_: float) -> None:
+        return None
+
+    client._sleep = instant
+    return client

@@ -1,0 +1,106 @@
+"""Each fault the sandbox injects surfaces as the facade's documented error or retry."""
+
+from __future__ import annotations
+
+import pytest
+
+from logscale_fleet import (
+    FleetClient,
+    GraphQLError,
+    ServerError,
+    TimeoutError,
+    TransportError,
+)
+from logscale_fleet._http import HttpBackend
+from logscale_fleet.sandbox.server import ThreadedSandbox
+from tests.integration.conftest import no_wait
+
+
+def injected(sandbox: ThreadedSandbox) -> int:
+    counts = sandbox.fault_counts()
+    total = counts.get("injected_total")
+    if isinstance(total, int):
+        return total
+    injected_by_kind = counts.get("injected", {})
+    assert isinstance(injected_by_kind, dict)
+    return sum(int(v) for v in injected_by_kind.values())
+
+
+async def tokens_named(fleet: FleetClient, name: str) -> int:
+    return sum(1 for t in await fleet.list_install_tokens() if t.name == name)
+
+
+@pytest.mark.parametrize(
+    "rule", ["429,retry_after=0", "502", "503", "html", "drop", "latency,seconds=1.5"]
+)
+async def test_queries_recover_from_transient_faults(
+    sandbox: ThreadedSandbox, backend: HttpBackend, rule: str
+) -> None:
+    sandbox.set_faults([f"{rule},operation=FleetInstallationTokens,times=2"])
+    async with FleetClient(sandbox.url, sandbox.token, timeout=1, http_backend=backend) as fleet:
+        no_wait(fleet)
+        assert len(await fleet.list_install_tokens()) >= 1
+    assert injected(sandbox) == 2
+
+
+@pytest.mark.parametrize(
+    ("rule", "error_class"),
+    [
+        ("500", ServerError),
+        ("502", ServerError),
+        ("503", ServerError),
+        ("html", ServerError),
+        ("drop", TransportError),
+        ("latency,seconds=1.5", TimeoutError),
+        ("graphql", GraphQLError),
+    ],
+)
+async def test_creates_are_not_resent_after_ambiguous_faults(
+    sandbox: ThreadedSandbox, backend: HttpBackend, rule: str, error_class: type[Exception]
+) -> None:
+    sandbox.set_faults([f"{rule},operation=CreateFleetInstallToken"])
+    async with FleetClient(sandbox.url, sandbox.token, timeout=1, http_backend=backend) as fleet:
+        no_wait(fleet)
+        with pytest.raises(error_class):
+            await fleet.create_install_token("web")
+        # Every create attempt meets the rule: one injection means the create was sent once.
+        assert injected(sandbox) == 1
+        sandbox.clear_faults()
+        # A delayed create may still land after the client gave up (that is what makes it
+        # ambiguous); the others are refused before the operation runs.
+        assert await tokens_named(fleet, "web") <= (1 if rule.startswith("latency") else 0)
+
+
+async def test_creates_retry_a_rate_limit(sandbox: ThreadedSandbox, backend: HttpBackend) -> None:
+    sandbox.set_faults(["429,retry_after=0,operation=CreateFleetInstallToken,times=2"])
+    async with FleetClient(sandbox.url, sandbox.token, http_backend=backend) as fleet:
+        no_wait(fleet)
+        await fleet.create_install_token("web")
+        assert await tokens_named(fleet, "web") == 1
+
+
+async def test_a_retry_after_from_the_server_is_waited(sandbox: ThreadedSandbox) -> None:
+    sandbox.set_faults(["429,retry_after=1,operation=FleetInstallationTokens,times=1"])
+    async with FleetClient(sandbox.url, sandbox.token) as fleet:
+        waits: list[float] = []
+
+        async def record(delay: float) -> None:
+            waits.append(delay)
+
+        fleet._sleep = record
+        await fleet.list_install_tokens()
+    assert waits == [1.0]
+
+
+async def test_ensure_survives_faults_without_duplicates(sandbox: ThreadedSandbox) -> None:
+    sandbox.set_faults(["502,operation=CreateFleetInstallToken,times=1"])
+    async with FleetClient(sandbox.url, sandbox.token) as fleet:
+        no_wait(fleet)
+        with pytest.raises(ServerError):
+            await fleet.ensure_install_token("web")
+        token, created = await fleet.ensure_install_token("web")
+        again, created_again = await fleet.ensure_install_token("web")
+        assert created is True
+        assert created_again is False
+        assert again.token == token.token
+        assert await tokens_named(fleet, "web") == 1
