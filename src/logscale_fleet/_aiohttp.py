@@ -16,7 +16,24 @@ from typing import Any
 import aiohttp
 import httpx
 
+from logscale_fleet._http import MAX_RESPONSE_BYTES, ResponseTooLargeError
 from logscale_fleet.settings import Timeouts
+
+
+async def _read_capped(answer: aiohttp.ClientResponse) -> bytes:
+    declared = answer.content_length
+    if declared is not None and declared > MAX_RESPONSE_BYTES:
+        raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
+    if declared is not None:
+        return await answer.read()
+    parts: list[bytes] = []
+    received = 0
+    async for chunk in answer.content.iter_any():
+        received += len(chunk)
+        if received > MAX_RESPONSE_BYTES:
+            raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 class AiohttpResponse:
@@ -84,7 +101,7 @@ class AiohttpClient:
             async with session.request(
                 method, url, data=content, headers=dict(headers), **options
             ) as answer:
-                body = await answer.read()
+                body = await _read_capped(answer)
                 return AiohttpResponse(answer.status, answer.headers, body)
         except aiohttp.ConnectionTimeoutError as exc:
             raise httpx.ConnectTimeout(str(exc) or "connect timeout") from exc

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import platform
 import ssl
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncIterator
+from typing import Any, Literal
+
+import httpx
 
 from logscale_fleet import __version__
 from logscale_fleet.errors import ConfigurationError
 from logscale_fleet.settings import Settings, Timeouts
-
-if TYPE_CHECKING:
-    import httpx
 
 HttpBackend = Literal["httpx", "aiohttp"]
 HTTP_BACKENDS: tuple[HttpBackend, ...] = ("httpx", "aiohttp")
@@ -19,6 +19,18 @@ HTTP_BACKENDS: tuple[HttpBackend, ...] = ("httpx", "aiohttp")
 # Enough for the concurrency a fleet rollout script uses, bounded so a runaway loop cannot
 # open thousands of sockets.
 MAX_CONNECTIONS = 100
+# The largest answer read into memory. A list of every install token of a big organisation is
+# a few MiB; anything far beyond that is a broken or hostile server.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+class ResponseTooLargeError(Exception):
+    """The server sent more than MAX_RESPONSE_BYTES; reading stopped there."""
+
+    def __init__(self, limit: int) -> None:
+        size = f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit} bytes"
+        super().__init__(f"the response is larger than {size}")
+        self.limit = limit
 
 
 def user_agent(backend: str = "httpx") -> str:
@@ -31,8 +43,6 @@ def request_headers(settings: Settings, backend: str = "httpx") -> dict[str, str
 
 
 def httpx_timeout(timeouts: Timeouts) -> httpx.Timeout:
-    import httpx
-
     return httpx.Timeout(
         connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
     )
@@ -57,14 +67,13 @@ def tls_verification(settings: Settings) -> ssl.SSLContext | bool:
 def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any:
     """An HTTP client for the generated client: async `post(url, content=, headers=)` + `aclose`."""
     if backend == "httpx":
-        import httpx
-
         return httpx.AsyncClient(
             timeout=httpx_timeout(settings.timeouts),
             verify=tls_verification(settings),
             limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=20),
             follow_redirects=False,
             trust_env=True,
+            event_hooks={"response": [_cap_response_size]},
         )
     if backend == "aiohttp":
         try:
@@ -83,3 +92,32 @@ def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any
     raise ConfigurationError(
         f"http_backend must be one of {', '.join(HTTP_BACKENDS)}, not {backend!r}"
     )
+
+
+async def _cap_response_size(response: httpx.Response) -> None:
+    # A response hook runs before httpx reads the body, so the body can be read through a cap
+    # instead of into unbounded memory.
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+        await response.aclose()
+        raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
+    response.stream = _CappedStream(response.stream, MAX_RESPONSE_BYTES)
+
+
+class _CappedStream(httpx.AsyncByteStream):
+    """An httpx async byte stream that stops with ResponseTooLargeError past `limit` bytes."""
+
+    def __init__(self, inner: Any, limit: int) -> None:
+        self._inner = inner
+        self._limit = limit
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        received = 0
+        async for chunk in self._inner:
+            received += len(chunk)
+            if received > self._limit:
+                raise ResponseTooLargeError(self._limit)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

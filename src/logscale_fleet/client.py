@@ -7,10 +7,12 @@ pagination, idempotent ensure) and no GraphQL of its own: every operation is in 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import json
 import logging
 import os
 import random
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
@@ -23,6 +25,7 @@ from logscale_fleet.errors import (
     InvalidInputError,
     InvalidResponseError,
     ServerError,
+    TimeoutError,
     TransportError,
     error_from_exception,
 )
@@ -197,16 +200,24 @@ class FleetClient:
         """Send one operation with the retry policy; `secret` (an install token the call
         carries) is masked, like the API token, in any error text."""
         options: dict[str, Any] = {"headers": self._headers}
+        timeouts = self._settings.timeouts
         if timeout is not None:
-            options["timeout"] = httpx_timeout(Timeouts.of(timeout))
+            timeouts = Timeouts.of(timeout)
+            options["timeout"] = httpx_timeout(timeouts)
         policy = self._retry
         if max_retries is not None:
             policy = RetryPolicy(max_retries=_validate_retries(max_retries))
         attempt = 0
         while True:
             try:
-                return await send(**arguments, **options)
+                return await _within(timeouts.total, send(**arguments, **options))
             except Exception as exc:
+                if type(exc) in (asyncio.TimeoutError, builtins.TimeoutError):
+                    exc = TimeoutError(
+                        f"{operation} took longer than its total limit of {timeouts.total:g} s",
+                        operation=operation,
+                        request_sent=True,
+                    )
                 secrets = (self._settings.token, secret) if secret else (self._settings.token,)
                 error = error_from_exception(exc, operation=operation, secrets=secrets)
                 if error is None:
@@ -485,6 +496,14 @@ class FleetClient:
             **options,
         )
         return result.log_collector_configuration
+
+
+async def _within(seconds: float, call: Awaitable[T]) -> T:
+    """Await `call`, cancelling it after `seconds` (asyncio.TimeoutError)."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(seconds):
+            return await call
+    return await asyncio.wait_for(call, seconds)  # pragma: no cover - Python 3.10
 
 
 def _choose(argument: str, value: Any, choices: dict[str, Any]) -> Any:

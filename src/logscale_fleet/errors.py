@@ -276,6 +276,13 @@ def error_from_exception(
         )
     if isinstance(exc, pydantic.ValidationError):
         return _model_mismatch(exc, what, operation)
+    from logscale_fleet._http import ResponseTooLargeError
+
+    if isinstance(exc, ResponseTooLargeError):
+        return InvalidResponseError(
+            f"{what} stopped reading: {exc}; is the URL a LogScale GraphQL endpoint?",
+            operation=operation,
+        )
     return None
 
 

@@ -50,6 +50,12 @@ class Timeouts:
     write: float = DEFAULT_TIMEOUT
     pool: float = DEFAULT_TIMEOUT
 
+    @property
+    def total(self) -> float:
+        """The most one attempt may take: a server that drips bytes slowly enough to dodge the
+        read timeout still cannot hold a call longer than this."""
+        return self.pool + self.connect + self.write + self.read
+
     @classmethod
     def of(cls, timeout: float | Timeouts) -> Timeouts:
         """A single number sets read, write and pool; connect stays at most that number."""

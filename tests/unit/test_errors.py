@@ -216,3 +216,22 @@ async def test_error_messages_never_contain_the_api_token(
         await fleet.list_install_tokens()
     assert API_TOKEN not in str(caught.value)
     assert API_TOKEN not in caught.value.body_excerpt
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_a_huge_response_is_cut_off_not_read_into_memory(
+    fleet: RecordingFleetClient,
+    httpx_mock: HTTPXMock,
+    monkeypatch: pytest.MonkeyPatch,
+    declared: bool,
+) -> None:
+    from pytest_httpx import IteratorStream
+
+    monkeypatch.setattr("logscale_fleet._http.MAX_RESPONSE_BYTES", 4096)
+    chunks = [b'{"data": {"fleetInstallationTokens": ['] + [b" " * 1024] * 100 + [b"]}}"]
+    if declared:
+        httpx_mock.add_response(content=b"".join(chunks))
+    else:
+        httpx_mock.add_response(stream=IteratorStream(chunks))
+    with pytest.raises(InvalidResponseError, match="larger than 4096 bytes"):
+        await fleet.list_install_tokens()

@@ -229,3 +229,19 @@ def test_retry_after_parsing(header: str | None, expected: float | None) -> None
 
 def test_retry_after_http_date_relative_to_now() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412480.0) == 30.0
+
+
+async def test_a_server_slower_than_the_total_limit_cannot_hold_a_call(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock
+) -> None:
+    import asyncio
+
+    async def stall(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(30)
+        return httpx.Response(200, json=CREATED)
+
+    httpx_mock.add_callback(stall)
+    with pytest.raises(TimeoutError, match=r"total limit of 0\.4 s") as caught:
+        await fleet.create_install_token("web", timeout=0.1)
+    assert caught.value.request_sent is True
+    assert len(httpx_mock.get_requests()) == 1
