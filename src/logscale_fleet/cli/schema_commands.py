@@ -29,6 +29,56 @@ def register(commands: Any) -> None:
     )
     pull.set_defaults(handler=run_pull)
 
+    check = schema_commands.add_parser(
+        "check",
+        help="check the operations, generated code, compatibility and stability",
+        description=CHECK_DESCRIPTION,
+        epilog=CHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument(
+        "--against",
+        metavar="FILE",
+        help="another schema (SDL, full or sliced) to check our operations against",
+    )
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (text)"
+    )
+    check.add_argument(
+        "--strict", action="store_true", help="also fail on dangerous changes (deprecations ...)"
+    )
+    check.add_argument(
+        "--skip-generated",
+        action="store_true",
+        help="skip check 2, which regenerates the client with ariadne-codegen to compare",
+    )
+    check.add_argument(
+        "--project",
+        default=".",
+        metavar="DIR",
+        help="folder with schema.graphql, queries/, generated/ and pyproject.toml",
+    )
+    check.set_defaults(handler=run_check)
+
+
+CHECK_DESCRIPTION = """\
+Checks, offline:
+  1. every operation in queries/ is valid against schema.graphql (errors as file:line:col);
+  2. generated/ is exactly what ariadne-codegen makes from the current inputs;
+  3. with --against: what in another schema (full or sliced SDL) breaks or endangers OUR
+     operations; changes they do not touch are ignored;
+  4. the LogScale stability level of every selected field, read from the schema checked;
+     a Preview field fails unless listed in pyproject.toml [tool.logscale-fleet] allow-preview.
+"""
+
+CHECK_EPILOG = """\
+exit codes:
+  0  every check passed (dangerous changes are warnings unless --strict)
+  1  an operation is invalid, generated/ is stale, a change breaks an operation, a Preview
+     field is used without being allowed, or (--strict) a change is dangerous
+  2  usage or invalid input (unreadable file, invalid SDL, bad configuration)
+"""
+
 
 def run_pull(args: argparse.Namespace) -> int:
     from logscale_fleet.schema.pull import pull_from_sdl, slice_root_fields
@@ -49,3 +99,28 @@ def run_pull(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(output)
     return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from logscale_fleet.schema.check import SchemaSource, check_project
+    from logscale_fleet.schema.report import render_json, render_text
+
+    against = None
+    if args.against:
+        if args.against.startswith(("http://", "https://")):
+            raise InvalidInputError(
+                "--against",
+                "checking against a live LogScale URL is not supported yet; pass a file with "
+                "its schema (SDL)",
+            )
+        against = SchemaSource.from_file(Path(args.against), argument="--against")
+    # Unreadable files, invalid SDL and bad settings raise InvalidInputError or
+    # ConfigurationError, which main() reports as usage errors (exit 2).
+    report = check_project(
+        Path(args.project),
+        against=against,
+        strict=args.strict,
+        include_generated=not args.skip_generated,
+    )
+    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    return report.exit_code

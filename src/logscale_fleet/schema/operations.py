@@ -27,15 +27,20 @@ class OperationFile:
     document: DocumentNode
 
 
-def load_operation_files(queries_dir: Path) -> list[OperationFile]:
-    """Parse every `.graphql` file below `queries_dir`, in a stable order."""
+def operation_paths(queries_dir: Path) -> list[Path]:
+    """Every `.graphql` file below `queries_dir`, in a stable order; at least one."""
     if not queries_dir.is_dir():
         raise InvalidInputError("queries", f"{queries_dir} is not a folder of .graphql files")
     files = sorted(queries_dir.rglob("*.graphql"))
     if not files:
         raise InvalidInputError("queries", f"{queries_dir} holds no .graphql files")
+    return files
+
+
+def load_operation_files(queries_dir: Path) -> list[OperationFile]:
+    """Parse every `.graphql` file below `queries_dir`, in a stable order."""
     result = []
-    for path in files:
+    for path in operation_paths(queries_dir):
         text = path.read_text(encoding="utf-8")
         try:
             document = parse(Source(text, str(path)))

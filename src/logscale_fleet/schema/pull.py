@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from logscale_fleet.errors import ConfigurationError
+from logscale_fleet.schema.config import ROOT_FIELDS_KEY, string_list
 from logscale_fleet.schema.operations import load_operation_files, used_root_fields
 from logscale_fleet.schema.prune import SchemaSlice, prune_schema, source_digest
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
-CONFIG_TABLE = "logscale-fleet"
 
 
 def configured_root_fields(pyproject: Path) -> list[str]:
     """Root fields the project keeps in its slice even when no operation selects them yet."""
-    if not pyproject.is_file():
-        return []
-    try:
-        config = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"{pyproject} is not valid TOML: {exc}") from None
-    table = config.get("tool", {}).get(CONFIG_TABLE, {})
-    fields = table.get("schema-root-fields", [])
-    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-        raise ConfigurationError(
-            f"{pyproject}: [tool.{CONFIG_TABLE}] schema-root-fields must be a list of strings"
-        )
-    return fields
+    return string_list(pyproject, ROOT_FIELDS_KEY)
 
 
 def slice_root_fields(project_dir: Path) -> list[str]:
