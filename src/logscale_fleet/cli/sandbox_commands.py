@@ -1,0 +1,125 @@
+"""`logscale-fleet sandbox ...`: run the local LogScale fleet emulator."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from logscale_fleet.errors import ConfigurationError, InvalidInputError
+
+SERVE_DESCRIPTION = """\
+Serve a local emulator of LogScale's Fleet Management GraphQL API (POST /graphql,
+GET /api/v1/status), built from the same schema.graphql as the client. Every request needs
+`Authorization: Bearer <token>`. Stops cleanly on Ctrl-C or SIGTERM.
+
+Control endpoints (same token): POST /_sandbox/reset, GET|POST|DELETE /_sandbox/faults.
+"""
+
+FAULT_HELP = """\
+inject a fault into POST /graphql; repeatable. SPEC is KIND[,key=value...] with KIND one of
+latency (seconds=), 429 (retry_after=), 500, 502, 503 (retry_after=), html (status=), drop,
+graphql (message=), and optional operation=NAME, probability=0..1, times=N.
+Example: --fault 503,operation=CreateFleetInstallToken,probability=0.5"""
+
+
+def register(commands: Any) -> None:
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="run a local emulator of LogScale's fleet API",
+        description="A local emulator of LogScale's Fleet Management API for trying the CLI "
+        "and testing automation without a LogScale or credentials.",
+    )
+    sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", metavar="SUBCOMMAND")
+    sandbox_commands.required = True
+    serve = sandbox_commands.add_parser(
+        "serve",
+        help="serve the emulator over HTTP",
+        description=SERVE_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default: 127.0.0.1, loopback only; 0.0.0.0 exposes it)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8080, help="TCP port (default: 8080; 0 picks a free one)"
+    )
+    serve.add_argument(
+        "--db",
+        default=":memory:",
+        metavar="PATH",
+        help="SQLite file that keeps tokens across restarts (default: in memory, lost at exit)",
+    )
+    serve.add_argument(
+        "--token",
+        help="API token clients must send (default: a random one, printed once at start)",
+    )
+    serve.add_argument("--fault", action="append", default=[], metavar="SPEC", help=FAULT_HELP)
+    serve.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed for fault probabilities, so runs are reproducible (default: 0)",
+    )
+    serve.set_defaults(handler=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        from logscale_fleet.sandbox.faults import FaultRule, FaultSpecError
+        from logscale_fleet.sandbox.server import generate_token, serve
+        from logscale_fleet.sandbox.store import SandboxStateError
+    except ImportError:
+        raise ConfigurationError(
+            "the sandbox needs the optional dependencies ariadne and uvicorn: "
+            "pip install 'logscale-fleet[sandbox]'"
+        ) from None
+
+    if not 0 <= args.port <= 65535:
+        raise InvalidInputError("--port", f"must be between 0 and 65535, got {args.port}")
+    if args.token is not None and not args.token.strip():
+        raise InvalidInputError("--token", "must not be empty")
+    faults = []
+    for spec in args.fault:
+        try:
+            faults.append(FaultRule.parse(spec))
+        except FaultSpecError as exc:
+            raise InvalidInputError("--fault", f"{spec!r}: {exc}") from None
+    token = args.token or generate_token()
+
+    def announce(url: str) -> None:
+        state = "in memory (lost at exit)" if args.db == ":memory:" else args.db
+        lines = [f"LogScale fleet sandbox (a local emulator) serving {url}", f"state: {state}"]
+        if args.token:
+            lines.append("API token: the one given with --token")
+            lines.append(f"export LOGSCALE_URL={url}")
+        else:
+            # Printed this once only: it is the sandbox's credential.
+            lines.append(f"API token: {token}")
+            lines.append(f"export LOGSCALE_URL={url} LOGSCALE_TOKEN={token}")
+        if faults:
+            lines.append(f"faults: {'; '.join(args.fault)} (seed {args.seed})")
+        lines.append("Press Ctrl-C to stop.")
+        print("\n".join(lines), flush=True)
+
+    try:
+        serve(
+            host=args.host,
+            port=args.port,
+            db=args.db,
+            token=token,
+            faults=faults,
+            seed=args.seed,
+            on_ready=announce,
+        )
+    except SandboxStateError as exc:
+        raise InvalidInputError("--db", str(exc)) from None
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from None
+    print("sandbox stopped", file=sys.stderr)
+    return 0

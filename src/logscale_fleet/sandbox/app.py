@@ -1,0 +1,449 @@
+"""The sandbox's ASGI app: authentication, body checks, routes, faults, then GraphQL.
+
+Routes (every one needs `Authorization: Bearer <token>`, else HTTP 401 with LogScale's body
+`The supplied authentication is invalid`):
+
+    POST   /graphql            GraphQL, executed by ariadne against schema.graphql
+    GET    /api/v1/status      {"status": "OK", "version": "1.204.0-sandbox"}
+    POST   /_sandbox/reset     back to the seeded state
+    GET    /_sandbox/faults    active fault rules and injected counts
+    POST   /_sandbox/faults    replace the rules: {"rules": [...], "seed": N}
+    DELETE /_sandbox/faults    remove every rule
+
+GraphQL status codes follow LogScale's: a document that does not parse or validate against the
+schema is HTTP 400 with `{"errors": [...]}` (what LogScale answers, e.g. humio/cli#192); an error
+while executing (unknown token, bad configId) is HTTP 200 with `errors` and `data`.
+
+The JSON body is parsed leniently (control characters allowed inside strings) because LogScale's
+own curl and Python examples send raw newlines inside the query string and LogScale accepts them.
+That is also why this module calls `ariadne.graphql` itself instead of mounting ariadne's ASGI
+`GraphQL` app: that app insists on strict JSON and answers 400 for every execution error whose
+root field is non-null, where LogScale answers 200.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Collection, MutableMapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ariadne import format_error, graphql, load_schema_from_path, make_executable_schema
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+    validate,
+)
+
+from logscale_fleet.sandbox import resolvers
+from logscale_fleet.sandbox.faults import FaultInjector, FaultRule, FaultSpecError, send_fault
+from logscale_fleet.sandbox.store import SandboxError, SandboxStore
+
+__all__ = [
+    "AUTH_FAILURE_BODY",
+    "DEFAULT_MAX_BODY_BYTES",
+    "SANDBOX_VERSION",
+    "SandboxApp",
+    "build_schema",
+    "generate_token",
+    "schema_path",
+]
+
+SANDBOX_VERSION = "1.204.0-sandbox"
+AUTH_FAILURE_BODY = "The supplied authentication is invalid"
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_log = logging.getLogger("logscale_fleet.sandbox")
+
+
+def generate_token() -> str:
+    """A random API token for a sandbox started without one."""
+    return secrets.token_urlsafe(32)
+
+
+def schema_path() -> Path:
+    """schema.graphql: beside this module in a wheel, at the repository root in a checkout."""
+    here = Path(__file__).resolve()
+    candidates = [here.parent / "schema.graphql", here.parents[3] / "schema.graphql"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(
+        "the sandbox cannot find schema.graphql; looked at "
+        + " and ".join(str(c) for c in candidates)
+        + " (a wheel ships it inside logscale_fleet/sandbox; a checkout keeps it at the root)"
+    )
+
+
+@lru_cache(maxsize=4)
+def build_schema(path: Path | None = None) -> GraphQLSchema:
+    """The executable schema, built once per file: parsing the SDL costs tens of milliseconds."""
+    schema = make_executable_schema(
+        load_schema_from_path(str(path or schema_path())), *resolvers.bindables()
+    )
+    for named in schema.type_map.values():
+        if isinstance(named, GraphQLEnumType) and "parse_value" in vars(named):
+            # ariadne 1.1 replaces parse_value on each enum with a one-argument function, which
+            # graphql-core >= 3.2.14 calls with two (hide_suggestions): every enum variable then
+            # fails. The patch only matters for enums bound to Python values; these enums carry
+            # their names, so graphql-core's own method is the right one.
+            del named.parse_value
+    missing = [
+        f"{root.name}.{name}"
+        for root in (schema.query_type, schema.mutation_type)
+        if isinstance(root, GraphQLObjectType)
+        for name, field in root.fields.items()
+        if field.resolve is None
+    ]
+    if missing:
+        # A schema pull added a root field the sandbox cannot answer: fail loudly, not with
+        # null data at request time.
+        raise RuntimeError(f"the sandbox has no resolver for {', '.join(missing)}")
+    return schema
+
+
+class _ErrorLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """ariadne logs every GraphQL error with a traceback; refused requests are not server faults."""
+
+    def error(self, msg: object, *args: object, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info")
+        original = getattr(error, "original_error", None)
+        if original is None or isinstance(original, SandboxError):
+            self.logger.debug("GraphQL error: %s", msg)
+        else:
+            self.logger.error(msg, *args, **kwargs)
+
+
+class _Documents:
+    """Parsed documents and their validation errors by query text.
+
+    Clients send the same few documents over and over, and validating one against the schema
+    costs milliseconds: most of a request's time. Documents that do not parse are not cached.
+    """
+
+    def __init__(self, schema: GraphQLSchema, size: int = 256) -> None:
+        self._schema = schema
+        self._size = size
+        self._entries: OrderedDict[str, tuple[DocumentNode, list[GraphQLError]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, query: str) -> tuple[DocumentNode, list[GraphQLError]] | None:
+        with self._lock:
+            entry = self._entries.get(query)
+            if entry is not None:
+                self._entries.move_to_end(query)
+                return entry
+        try:
+            document = parse(query)
+        except GraphQLError:
+            return None
+        entry = (document, validate(self._schema, document))
+        with self._lock:
+            self._entries[query] = entry
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return entry
+
+
+class _BodyTooLarge(Exception):
+    def __init__(self, *, drained: bool) -> None:
+        super().__init__("request body too large")
+        self.drained = drained
+
+
+# Bodies up to this many times the limit are read and discarded so the 413 arrives intact;
+# beyond that the connection is closed after the 413.
+_DRAIN_FACTOR = 16
+
+
+class SandboxApp:
+    """The ASGI callable. Cheap to create; the state and the fault rules are shared objects."""
+
+    def __init__(
+        self,
+        store: SandboxStore,
+        token: str,
+        *,
+        faults: FaultInjector | None = None,
+        public_url: str | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        schema: GraphQLSchema | None = None,
+    ) -> None:
+        if not token:
+            raise ValueError("the sandbox needs a non-empty API token")
+        self.store = store
+        self.faults = faults if faults is not None else FaultInjector()
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.max_body_bytes = max_body_bytes
+        self.schema = schema or build_schema()
+        self._documents = _Documents(self.schema)
+        self._expected = token.encode()
+        self._error_log = _ErrorLog(_log, {})
+        self._routes: dict[tuple[str, str], Handler] = {
+            ("POST", "/graphql"): self._graphql,
+            ("GET", "/api/v1/status"): self._status,
+            ("POST", "/_sandbox/reset"): self._reset,
+            ("GET", "/_sandbox/faults"): self._get_faults,
+            ("POST", "/_sandbox/faults"): self._set_faults,
+            ("DELETE", "/_sandbox/faults"): self._clear_faults,
+        }
+
+    def __repr__(self) -> str:
+        return f"SandboxApp(store={self.store.path!r}, token=***)"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        if not self._authorized(scope):
+            await _text(send, 401, AUTH_FAILURE_BODY)
+            return
+        route = (scope["method"], scope["path"].rstrip("/") or "/")
+        handler = self._routes.get(route)
+        if handler is None:
+            allowed = sorted(m for m, p in self._routes if p == route[1])
+            if allowed:
+                await _json(send, 405, _errors("method not allowed"), allow=", ".join(allowed))
+            else:
+                await _json(send, 404, _errors(f"no such endpoint: {scope['path']}"))
+            return
+        await handler(scope, receive, send)
+
+    def _authorized(self, scope: Scope) -> bool:
+        header = next((v for k, v in scope["headers"] if k.lower() == b"authorization"), b"")
+        scheme, _, credentials = bytes(header).strip().partition(b" ")
+        # The scheme is case-insensitive (RFC 9110); LogScale's Node example sends "BEARER".
+        return scheme.lower() == b"bearer" and hmac.compare_digest(
+            credentials.strip(), self._expected
+        )
+
+    def _base_url(self, scope: Scope) -> str:
+        if self.public_url:
+            return self.public_url
+        host = next((v for k, v in scope["headers"] if k.lower() == b"host"), b"").decode("latin-1")
+        if not host and scope.get("server"):
+            server_host, port = scope["server"]
+            host = f"{server_host}:{port}"
+        return f"{scope.get('scheme', 'http')}://{host or 'localhost'}"
+
+    async def _read_json(self, scope: Scope, receive: Receive, send: Send) -> tuple[bool, Any]:
+        """(ok, body); on failure the error response has been sent."""
+        try:
+            raw = await self._read_body(scope, receive)
+        except _BodyTooLarge as exc:
+            await self._too_large(send, exc)
+            return False, None
+        try:
+            # strict=False: raw newlines inside strings, as LogScale's documented examples send.
+            return True, json.loads(raw, strict=False)
+        except (ValueError, UnicodeDecodeError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+            await _json(send, 400, _errors(f"request body is not valid JSON: {reason}"))
+            return False, None
+
+    async def _too_large(self, send: Send, exc: _BodyTooLarge) -> None:
+        message = f"request body too large: the limit is {self.max_body_bytes} bytes"
+        headers = {} if exc.drained else {"connection": "close"}
+        await _json(send, 413, _errors(message), **headers)
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes:
+        declared = next((v for k, v in scope["headers"] if k.lower() == b"content-length"), None)
+        limit = self.max_body_bytes * _DRAIN_FACTOR
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise _BodyTooLarge(drained=False)
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= self.max_body_bytes:
+                chunks.append(chunk)
+            elif size > self.max_body_bytes * _DRAIN_FACTOR:
+                raise _BodyTooLarge(drained=False)
+            if not message.get("more_body", False):
+                break
+        if size > self.max_body_bytes:
+            # Read to the end before answering: closing on unread data makes the peer's kernel
+            # reset the connection, and the client would see a broken pipe instead of the 413.
+            raise _BodyTooLarge(drained=True)
+        return b"".join(chunks)
+
+    async def _graphql(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ok, data = await self._read_json(scope, receive, send)
+        if not ok:
+            return
+        problem = _request_problem(data)
+        if problem:
+            await _json(send, 400, _errors(problem))
+            return
+        cached = self._documents.get(data["query"])
+        document, known_errors = cached if cached is not None else (None, [])
+        decision = self.faults.decide(_operation_name(data, document))
+        if decision.delay:
+            await asyncio.sleep(decision.delay)
+        if decision.fault is not None:
+            await send_fault(send, decision.fault)
+            return
+        context = resolvers.Context(store=self.store, base_url=self._base_url(scope))
+
+        def validated(
+            schema: GraphQLSchema,
+            document_ast: DocumentNode,
+            rules: Collection[type[ASTValidationRule]] | None = None,
+            max_errors: int | None = None,
+            type_info: Any = None,
+        ) -> list[GraphQLError]:
+            return known_errors
+
+        _, result = await graphql(
+            self.schema,
+            data,
+            context_value=context,
+            query_document=document,
+            # Only used with a cached document; without one, ariadne parses and reports.
+            query_validator=validated if document is not None else None,
+            logger=self._error_log,
+            error_formatter=format_error,
+            debug=False,
+        )
+        errors = result.get("errors") or []
+        if result.get("data") is None and errors and not any("path" in e for e in errors):
+            # Request errors (bad variables) stop execution before it starts: the spec leaves
+            # `data` out, as graphql-core does for parse and validation errors.
+            result.pop("data", None)
+        # Without `data` the document never ran: LogScale answers such requests with 400.
+        await _json(send, 200 if "data" in result else 400, result)
+
+    async def _status(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _json(send, 200, {"status": "OK", "version": SANDBOX_VERSION})
+
+    async def _reset(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ok, _ = await self._read_json_or_empty(scope, receive, send)
+        if ok:
+            self.store.reset()
+            await _json(send, 200, {"status": "OK", "reset": True})
+
+    async def _read_json_or_empty(
+        self, scope: Scope, receive: Receive, send: Send
+    ) -> tuple[bool, Any]:
+        try:
+            raw = await self._read_body(scope, receive)
+        except _BodyTooLarge as exc:
+            await self._too_large(send, exc)
+            return False, None
+        if not raw.strip():
+            return True, None
+        try:
+            return True, json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            await _json(send, 400, _errors("request body is not valid JSON"))
+            return False, None
+
+    async def _get_faults(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _json(send, 200, self.faults.snapshot())
+
+    async def _set_faults(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ok, body = await self._read_json_or_empty(scope, receive, send)
+        if not ok:
+            return
+        if isinstance(body, list):
+            body = {"rules": body}
+        if not isinstance(body, dict) or not isinstance(body.get("rules", []), list):
+            await _json(send, 400, _errors('expected {"rules": [...], "seed": N}'))
+            return
+        seed = body.get("seed")
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            await _json(send, 400, _errors("seed must be an integer"))
+            return
+        try:
+            rules = [FaultRule.from_json(rule) for rule in body.get("rules", [])]
+        except FaultSpecError as exc:
+            await _json(send, 400, _errors(str(exc)))
+            return
+        self.faults.set(rules, seed=seed)
+        await _json(send, 200, self.faults.snapshot())
+
+    async def _clear_faults(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.faults.clear()
+        await _json(send, 200, self.faults.snapshot())
+
+
+def _errors(message: str) -> dict[str, Any]:
+    return {"errors": [{"message": message}]}
+
+
+def _request_problem(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return "the body must be a JSON object with a 'query' string (batches are not supported)"
+    if not isinstance(data.get("query"), str):
+        return "the body must have a 'query' string"
+    if data.get("variables") is not None and not isinstance(data["variables"], dict):
+        return "'variables' must be a JSON object"
+    if data.get("operationName") is not None and not isinstance(data["operationName"], str):
+        return "'operationName' must be a string"
+    return None
+
+
+def _operation_name(data: dict[str, Any], document: DocumentNode | None) -> str | None:
+    """The operation faults match on: operationName, else the document's only operation's name."""
+    name = data.get("operationName")
+    if name:
+        return str(name)
+    if document is None:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) == 1 and operations[0].name:
+        return operations[0].name.value
+    return None
+
+
+async def _send(
+    send: Send, status: int, body: bytes, content_type: bytes, extra: dict[str, str]
+) -> None:
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in extra.items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _json(send: Send, status: int, payload: object, **headers: str) -> None:
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    await _send(send, status, body, b"application/json", headers)
+
+
+async def _text(send: Send, status: int, text: str) -> None:
+    await _send(send, status, text.encode(), b"text/plain; charset=utf-8", {})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,79 @@
+"""The `logscale_sandbox` fixture as a user's project gets it: through the pytest11 entry point."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from logscale_fleet.sandbox import pytest_plugin
+from logscale_fleet.sandbox.server import ThreadedSandbox
+
+USER_TESTS = """
+import httpx
+
+QUERY = {"query": "{ fleetInstallationTokens { name } }"}
+
+
+def names(sandbox):
+    headers = {"Authorization": f"Bearer {sandbox.token}"}
+    response = httpx.post(sandbox.graphql_url, headers=headers, json=QUERY, timeout=10)
+    return [t["name"] for t in response.json()["data"]["fleetInstallationTokens"]]
+
+
+def test_first(logscale_sandbox):
+    logscale_sandbox.store.create_token("from-first-test")
+    logscale_sandbox.set_faults(["503"])
+    assert logscale_sandbox.url.startswith("http://127.0.0.1:")
+
+
+def test_second_starts_clean(logscale_sandbox, logscale_sandbox_server):
+    assert logscale_sandbox is logscale_sandbox_server
+    assert logscale_sandbox.fault_counts()["rules"] == []
+    assert names(logscale_sandbox) == ["default"]
+"""
+
+
+def test_the_entry_point_gives_users_the_fixture(tmp_path: Path) -> None:
+    (tmp_path / "test_user.py").write_text(textwrap.dedent(USER_TESTS))
+
+    # A fresh interpreter in a directory outside this project: only the installed entry point
+    # can provide the fixture there.
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+
+
+def test_the_fixture_here_is_reset(logscale_sandbox: ThreadedSandbox) -> None:
+    assert [t.name for t in logscale_sandbox.store.list_tokens()] == ["default"]
+    assert logscale_sandbox.faults.rules == []
+
+
+def test_the_plugin_module_imports_nothing_heavy() -> None:
+    probe = (
+        "import sys; import logscale_fleet.sandbox.pytest_plugin; "
+        "print(sorted(m for m in ('ariadne', 'uvicorn', 'starlette', 'httpx', 'sqlite3') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=30, check=True
+    )
+
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+
+    with pytest.raises(pytest.fail.Exception, match=r"pip install 'logscale-fleet\[sandbox\]'"):
+        pytest_plugin.require_sandbox_extra()
