@@ -149,6 +149,7 @@ class GraphQLError(LogScaleError):
         *,
         operation: str | None = None,
         data: Mapping[str, Any] | None = None,
+        status_code: int = 200,
     ) -> None:
         shown = "; ".join(str(e) for e in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
@@ -157,6 +158,8 @@ class GraphQLError(LogScaleError):
         self.errors = tuple(errors)
         self.operation = operation
         self.data = data
+        # LogScale answers documents that fail validation with HTTP 400 and GraphQL errors.
+        self.status_code = status_code
 
     @property
     def messages(self) -> list[str]:
@@ -259,7 +262,9 @@ def error_from_exception(
     if isinstance(exc, httpx.TransportError):
         return _transport_error(exc, what, operation, secrets)
     if isinstance(exc, HTTPStatusError):
-        return _status_error(exc, what, operation, secrets)
+        return _graphql_errors_in_body(exc, operation, secrets) or _status_error(
+            exc, what, operation, secrets
+        )
     if isinstance(exc, GraphQLErrorsError):
         details = [_graphql_detail(entry, secrets) for entry in exc.errors]
         data = exc.data if isinstance(exc.data, dict) else None
@@ -284,6 +289,29 @@ def error_from_exception(
             operation=operation,
         )
     return None
+
+
+def _graphql_errors_in_body(
+    exc: Any, operation: str | None, secrets: Sequence[str]
+) -> GraphQLError | None:
+    """A 4xx whose body is a GraphQL error list (LogScale's answer to an invalid document)."""
+    response = exc.response
+    if response.status_code not in (400, 422):
+        return None
+    import json
+
+    try:
+        payload = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    if not isinstance(errors, list) or not errors:
+        return None
+    return GraphQLError(
+        [_graphql_detail(entry, secrets) for entry in errors],
+        operation=operation,
+        status_code=response.status_code,
+    )
 
 
 def _excerpt(body: bytes, secrets: Sequence[str]) -> str:

@@ -235,3 +235,15 @@ async def test_a_huge_response_is_cut_off_not_read_into_memory(
         httpx_mock.add_response(stream=IteratorStream(chunks))
     with pytest.raises(InvalidResponseError, match="larger than 4096 bytes"):
         await fleet.list_install_tokens()
+
+
+async def test_a_400_with_graphql_errors_is_a_graphql_error(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock
+) -> None:
+    message = "Cannot query field 'nope' on type 'FleetInstallationToken'."
+    httpx_mock.add_response(status_code=400, json={"errors": [{"message": message}]})
+    with pytest.raises(GraphQLError) as caught:
+        await fleet.list_install_tokens()
+    assert caught.value.messages == [message]
+    assert caught.value.status_code == 400
+    assert len(httpx_mock.get_requests()) == 1
