@@ -104,3 +104,32 @@ async def test_ensure_survives_faults_without_duplicates(sandbox: ThreadedSandbo
         assert created_again is False
         assert again.token == token.token
         assert await tokens_named(fleet, "web") == 1
+
+
+@pytest.mark.parametrize("rule", ["502,after=true", "drop,after=true", "html,after=true"])
+async def test_a_create_whose_answer_is_lost_landed_and_is_not_resent(
+    sandbox: ThreadedSandbox, backend: HttpBackend, rule: str
+) -> None:
+    sandbox.set_faults([f"{rule},operation=CreateFleetInstallToken"])
+    async with FleetClient(sandbox.url, sandbox.token, http_backend=backend) as fleet:
+        no_wait(fleet)
+        with pytest.raises((ServerError, TransportError)):
+            await fleet.create_install_token("web")
+        assert injected(sandbox) == 1
+        assert await tokens_named(fleet, "web") == 1
+
+
+@pytest.mark.parametrize(
+    "rule", ["502,after=true", "drop,after=true", "latency,seconds=1.5,after=true"]
+)
+async def test_ensure_reports_a_create_that_landed_without_an_answer(
+    sandbox: ThreadedSandbox, backend: HttpBackend, rule: str
+) -> None:
+    sandbox.set_faults([f"{rule},operation=CreateFleetInstallToken,times=1"])
+    async with FleetClient(sandbox.url, sandbox.token, timeout=1, http_backend=backend) as fleet:
+        no_wait(fleet)
+        token, created = await fleet.ensure_install_token("web", config_id="123456")
+        assert created is True
+        assert token.assigned_configuration is not None
+        assert token.assigned_configuration.id == "123456"
+        assert await tokens_named(fleet, "web") == 1

@@ -238,3 +238,14 @@ def test_parse_cli_specs(spec: str, rule: FaultRule) -> None:
 def test_parse_rejects_bad_specs(spec: str) -> None:
     with pytest.raises(FaultSpecError):
         FaultRule.parse(spec)
+
+
+def test_after_is_parsed_and_refused_for_429() -> None:
+    from logscale_fleet.sandbox.faults import FaultRule, FaultSpecError
+
+    assert FaultRule.parse("502,after=true").after is True
+    assert FaultRule.parse("drop,after=0").after is False
+    with pytest.raises(FaultSpecError, match="cannot be after"):
+        FaultRule.parse("429,after=1")
+    with pytest.raises(FaultSpecError, match="after must be true or false"):
+        FaultRule.parse("502,after=maybe")

@@ -192,6 +192,8 @@ class SandboxApp:
             raise ValueError("the sandbox needs a non-empty API token")
         self.store = store
         self.faults = faults if faults is not None else FaultInjector()
+        # Requests being handled now; read by ThreadedSandbox.reset to let slow ones finish.
+        self.in_flight = 0
         self.public_url = public_url.rstrip("/") if public_url else None
         self.max_body_bytes = max_body_bytes
         self.schema = schema or build_schema()
@@ -216,6 +218,13 @@ class SandboxApp:
             return
         if scope["type"] != "http":
             return
+        self.in_flight += 1
+        try:
+            await self._dispatch(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._authorized(scope):
             await _text(send, 401, AUTH_FAILURE_BODY)
             return
@@ -305,8 +314,8 @@ class SandboxApp:
         decision = self.faults.decide(_operation_name(data, document))
         if decision.delay:
             await asyncio.sleep(decision.delay)
-        if decision.fault is not None:
-            await send_fault(send, decision.fault)
+        if decision.fault_before is not None:
+            await send_fault(send, decision.fault_before)
             return
         context = resolvers.Context(store=self.store, base_url=self._base_url(scope))
 
@@ -335,6 +344,12 @@ class SandboxApp:
             # Request errors (bad variables) stop execution before it starts: the spec leaves
             # `data` out, as graphql-core does for parse and validation errors.
             result.pop("data", None)
+        if decision.delay_after:
+            await asyncio.sleep(decision.delay_after)
+        if decision.fault_after is not None:
+            # The operation ran; the client gets the fault instead of hearing about it.
+            await send_fault(send, decision.fault_after)
+            return
         # Without `data` the document never ran: LogScale answers such requests with 400.
         await _json(send, 200 if "data" in result else 400, result)
 

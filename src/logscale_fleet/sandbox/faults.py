@@ -18,6 +18,12 @@ probability and optional parameters. Kinds and what an HTTP client sees:
              exception type either way.
     graphql  HTTP 200 with `{"data": null, "errors": [{"message": <message>, ...}]}`
 
+By default a fault hits before the operation runs: nothing changed on the server, as when a proxy
+or load balancer refuses. With `after=true` the operation runs first and the fault replaces its
+answer (or, for latency, delays it): the change landed but the client never hears of it, the
+ambiguous case that makes resending a create unsafe. `429` is always before (it means
+"not processed").
+
 Every injected response carries an `X-Sandbox-Fault: <kind>` header. Faults apply to
 `POST /graphql` only, after authentication and body checks, so the control endpoints keep
 working while faults are on.
@@ -29,7 +35,7 @@ rule that fires decides the response. `times` caps how often a rule fires (for "
 succeed" retry tests). Setting rules reseeds the generator and zeroes the counters.
 
 CLI syntax (`--fault`): `KIND[,key=value...]`, keys `operation`, `probability`, `times`,
-`seconds`, `retry_after`, `status`, `message`; for example
+`seconds`, `retry_after`, `status`, `message`, `after`; for example
 `503,operation=CreateFleetInstallToken,probability=0.5` or `latency,seconds=0.2`.
 JSON (`POST /_sandbox/faults`): `{"rules": [{"kind": "429", "retry_after": 2}], "seed": 7}`.
 """
@@ -68,7 +74,7 @@ _PARAMS = {
     "drop": set(),
     "graphql": {"message"},
 }
-_COMMON = {"kind", "operation", "probability", "times"}
+_COMMON = {"kind", "operation", "probability", "times", "after"}
 _ALIASES = {"op": "operation", "p": "probability", "retry-after": "retry_after"}
 
 DEFAULT_LATENCY = 1.0
@@ -101,6 +107,7 @@ class FaultRule:
     retry_after: int | None = None
     status: int | None = None
     message: str | None = None
+    after: bool | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -112,6 +119,8 @@ class FaultRule:
             raise FaultSpecError(
                 f"fault {self.kind!r} does not take {', '.join(sorted(unexpected))}"
             )
+        if self.after and self.kind == "429":
+            raise FaultSpecError("fault '429' cannot be after: it means the request was refused")
         if not 0.0 <= self.probability <= 1.0:
             raise FaultSpecError(f"probability must be between 0 and 1, got {self.probability}")
         if self.times is not None and self.times < 1:
@@ -155,6 +164,12 @@ class FaultRule:
 
 def _coerce(key: str, value: object) -> Any:
     """Accept JSON numbers and CLI strings alike; reject anything else with a named key."""
+    if key == "after":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
+            return value.lower() in ("1", "true", "yes")
+        raise FaultSpecError(f"after must be true or false, got {value!r}")
     if value is None or key in ("kind", "operation", "message"):
         if value is not None and not isinstance(value, str):
             raise FaultSpecError(f"{key} must be a string")
@@ -177,10 +192,20 @@ def _coerce(key: str, value: object) -> Any:
 
 @dataclass(frozen=True)
 class Decision:
-    """What to do to one request: wait `delay` seconds, then answer with `fault` if any."""
+    """What to do to one request: wait `delay` seconds, answer with a `before` fault, or run the
+    operation, wait `delay_after`, and answer with an `after` fault instead of the result."""
 
     delay: float = 0.0
     fault: FaultRule | None = None
+    delay_after: float = 0.0
+
+    @property
+    def fault_before(self) -> FaultRule | None:
+        return self.fault if self.fault is not None and not self.fault.after else None
+
+    @property
+    def fault_after(self) -> FaultRule | None:
+        return self.fault if self.fault is not None and self.fault.after else None
 
 
 class FaultInjector:
@@ -213,6 +238,7 @@ class FaultInjector:
         with self._lock:
             self._requests += 1
             delay = 0.0
+            delay_after = 0.0
             for index, rule in enumerate(self._rules):
                 if rule.operation is not None and rule.operation != operation:
                     continue
@@ -222,10 +248,14 @@ class FaultInjector:
                     continue
                 self._fired[index] += 1
                 if rule.kind == "latency":
-                    delay += rule.seconds if rule.seconds is not None else DEFAULT_LATENCY
+                    seconds = rule.seconds if rule.seconds is not None else DEFAULT_LATENCY
+                    if rule.after:
+                        delay_after += seconds
+                    else:
+                        delay += seconds
                 else:
-                    return Decision(delay, rule)
-            return Decision(delay, None)
+                    return Decision(delay, rule, delay_after)
+            return Decision(delay, None, delay_after)
 
     def snapshot(self) -> dict[str, object]:
         """The JSON `GET /_sandbox/faults` returns: rules with their counts, totals per kind."""

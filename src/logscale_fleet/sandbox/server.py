@@ -259,9 +259,21 @@ class ThreadedSandbox:
     ) -> None:
         self.stop()
 
-    def reset(self) -> None:
-        """Back to the seeded tokens and configurations (fault rules are kept)."""
+    def reset(self, settle: float = 10.0) -> None:
+        """Back to the seeded tokens and configurations (fault rules are kept).
+
+        Waits up to `settle` seconds for requests still being handled (a delayed create a
+        client gave up on) so they cannot land after the reset, in the next test.
+        """
+        self.wait_idle(settle)
         self.store.reset()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no request is being handled; False if some still are after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while self.app.in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return not self.app.in_flight
 
     def set_faults(self, rules: Iterable[FaultRule | str], *, seed: int | None = None) -> None:
         """Replace the fault rules; strings use the CLI syntax, e.g. "503,times=1"."""
