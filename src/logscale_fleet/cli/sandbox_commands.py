@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ssl
 import sys
+from pathlib import Path
 from typing import Any
 
 from logscale_fleet.errors import ConfigurationError, InvalidInputError
@@ -64,6 +66,13 @@ def register(commands: Any) -> None:
         metavar="N",
         help="seed for fault probabilities, so runs are reproducible (default: 0)",
     )
+    serve.add_argument(
+        "--tls-cert",
+        metavar="FILE",
+        help="serve HTTPS with this PEM certificate (chain); needs --tls-key unless the file "
+        "holds the key too",
+    )
+    serve.add_argument("--tls-key", metavar="FILE", help="the PEM private key for --tls-cert")
     serve.set_defaults(handler=run_serve)
 
 
@@ -88,6 +97,11 @@ def run_serve(args: argparse.Namespace) -> int:
             faults.append(FaultRule.parse(spec))
         except FaultSpecError as exc:
             raise InvalidInputError("--fault", f"{spec!r}: {exc}") from None
+    for flag, path in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
+        if path is not None and not Path(path).is_file():
+            raise InvalidInputError(flag, f"{path} is not a readable file")
+    if args.tls_key and not args.tls_cert:
+        raise InvalidInputError("--tls-key", "needs --tls-cert")
     token = args.token or generate_token()
 
     def announce(url: str) -> None:
@@ -114,9 +128,13 @@ def run_serve(args: argparse.Namespace) -> int:
             faults=faults,
             seed=args.seed,
             on_ready=announce,
+            certfile=args.tls_cert,
+            keyfile=args.tls_key,
         )
     except SandboxStateError as exc:
         raise InvalidInputError("--db", str(exc)) from None
+    except ssl.SSLError as exc:
+        raise InvalidInputError("--tls-cert", f"not a usable certificate and key: {exc}") from None
     except OSError as exc:
         raise ConfigurationError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"

@@ -8,8 +8,10 @@ between wait in the socket's backlog.
 Public API:
 
     serve(*, host="127.0.0.1", port=8080, db=":memory:", token, faults=(), seed=0,
-          max_body_bytes=DEFAULT_MAX_BODY_BYTES, on_ready=None) -> None
+          max_body_bytes=DEFAULT_MAX_BODY_BYTES, on_ready=None, certfile=None, keyfile=None)
+        -> None   (certfile + keyfile: serve HTTPS)
     ThreadedSandbox(*, db=":memory:", token=None, faults=(), seed=0, host="127.0.0.1", port=0,
+                    certfile=None, keyfile=None,
                     max_body_bytes=DEFAULT_MAX_BODY_BYTES)
         .start(timeout=10.0) -> ThreadedSandbox   (also `with ThreadedSandbox() as sandbox:`)
         .stop(timeout=5.0) -> None
@@ -57,11 +59,11 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _url(sock: socket.socket) -> str:
+def _url(sock: socket.socket, tls: bool = False) -> str:
     host, port = sock.getsockname()[:2]
     if ":" in host:
         host = f"[{host}]"
-    return f"http://{host}:{port}"
+    return f"{'https' if tls else 'http'}://{host}:{port}"
 
 
 class _DropFilter(logging.Filter):
@@ -85,9 +87,20 @@ class _Server(uvicorn.Server):
         yield
 
 
-def _server(app: SandboxApp, *, log_level: str, configure_logging: bool) -> _Server:
+def _server(
+    app: SandboxApp,
+    *,
+    log_level: str,
+    configure_logging: bool,
+    certfile: str | Path | None = None,
+    keyfile: str | Path | None = None,
+) -> _Server:
     logging.getLogger("uvicorn.error").addFilter(_DROP_FILTER)
-    kwargs = {} if configure_logging else {"log_config": None}
+    kwargs: dict[str, object] = {} if configure_logging else {"log_config": None}
+    if certfile is not None:
+        # HTTPS, for testing clients' TLS settings (a CA made with trustme, say).
+        kwargs["ssl_certfile"] = str(certfile)
+        kwargs["ssl_keyfile"] = None if keyfile is None else str(keyfile)
     config = uvicorn.Config(
         app,
         http="h11",
@@ -114,6 +127,8 @@ def serve(
     seed: int = 0,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     on_ready: Callable[[str], None] | None = None,
+    certfile: str | Path | None = None,
+    keyfile: str | Path | None = None,
 ) -> None:
     """Serve until SIGINT or SIGTERM, then return normally.
 
@@ -127,9 +142,15 @@ def serve(
         )
         sock = bind_socket(host, port)
         try:
-            server = _server(app, log_level="warning", configure_logging=True)
+            server = _server(
+                app,
+                log_level="warning",
+                configure_logging=True,
+                certfile=certfile,
+                keyfile=keyfile,
+            )
             if on_ready is not None:
-                on_ready(_url(sock))
+                on_ready(_url(sock, tls=certfile is not None))
             asyncio.run(_serve_until_signal(server, sock))
         finally:
             sock.close()
@@ -176,8 +197,12 @@ class ThreadedSandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        certfile: str | Path | None = None,
+        keyfile: str | Path | None = None,
     ) -> None:
         self.token = token or generate_token()
+        self._certfile = certfile
+        self._keyfile = keyfile
         self.store = SandboxStore(db)
         self.faults = FaultInjector(faults, seed=seed)
         self.app = SandboxApp(
@@ -213,7 +238,13 @@ class ThreadedSandbox:
         if self._thread is not None:
             raise RuntimeError("a ThreadedSandbox starts once; create a new one")
         self._socket = bind_socket(self._host, self._port)
-        self._server = _server(self.app, log_level="warning", configure_logging=False)
+        self._server = _server(
+            self.app,
+            log_level="warning",
+            configure_logging=False,
+            certfile=self._certfile,
+            keyfile=self._keyfile,
+        )
         self._thread = threading.Thread(
             target=self._run, name=f"logscale-sandbox-{_url(self._socket)}", daemon=True
         )
@@ -224,7 +255,7 @@ class ThreadedSandbox:
                 self.stop()
                 raise RuntimeError("the sandbox server did not start") from self._failure
             time.sleep(0.005)
-        self._url = _url(self._socket)
+        self._url = _url(self._socket, tls=self._certfile is not None)
         return self
 
     def _run(self) -> None:
