@@ -240,6 +240,8 @@ class FleetClient:
                     attempt,
                     policy.max_retries,
                     delay,
+                    # Structured copies for handlers that count retries (see the chaos test).
+                    extra={"operation": operation, "retry": attempt, "error": type(error).__name__},
                 )
                 await self._sleep(delay)
 
