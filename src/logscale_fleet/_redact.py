@@ -7,6 +7,9 @@ import re
 from collections.abc import Iterable
 
 MASK = "***"
+# Known secrets shorter than this are not searched for: masking every "t" of a message because
+# a test used the token "t" helps nobody, and real API and install tokens are far longer.
+MIN_SECRET_LENGTH = 8
 
 _JWT = re.compile(r"\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*")
 _BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"',;]+")
@@ -16,7 +19,7 @@ _TOKEN_PARAMETER = re.compile(r"(?i)((?:--)?token[\"']?\s*[=:]?\s*[\"']?)[\w.~+/
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """Mask known secret values, bearer credentials, JWTs and `token=...` style values."""
     for secret in secrets:
-        if secret:
+        if len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, MASK)
     text = _JWT.sub(MASK, text)
     text = _BEARER.sub(rf"\g<1>{MASK}", text)
@@ -41,7 +44,7 @@ class RedactingFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s]
+        self.secrets = [s for s in secrets if len(s) >= MIN_SECRET_LENGTH]
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

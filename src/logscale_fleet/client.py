@@ -401,6 +401,11 @@ class FleetClient:
                 # The create may have landed: look before reporting failure.
                 log.debug("CreateFleetInstallToken failed ambiguously; looking the name up")
                 landed = await self._single_token_named(name, **options)
+                if landed is None and isinstance(error, TimeoutError):
+                    # A create that timed out may still be running on the server; give it as
+                    # long again as we waited before concluding it did not land.
+                    await self._sleep(self._settings.timeouts.read)
+                    landed = await self._single_token_named(name, **options)
                 if landed is None:
                     raise
                 return await self._reconcile_configuration(landed, config_id, **options), True

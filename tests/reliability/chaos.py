@@ -70,9 +70,9 @@ class ChaosReport:
             f"  retries:          {sum(self.retries.values())} "
             f"{dict(sorted(self.retries.items()))}",
             f"  ensure duplicates: {len(self.ensure_duplicates)}",
-            f"  ambiguous creates (may have landed): {len(self.ambiguous)}",
+            f"  ambiguous failures (a create that may have landed): {len(self.ambiguous)}",
             f"  orphans (tokens the caller was not told about): {len(self.orphans)}, "
-            f"all explained by an ambiguous create: {not self.unexplained_orphans}",
+            f"all explained by an ambiguous failure: {not self.unexplained_orphans}",
         ]
         lines += [f"    orphan {line}" for line in self.orphans]
         return "\n".join(lines)
@@ -114,8 +114,8 @@ async def run_chaos(
                             token = await fleet.create_install_token(name)
                     except LogScaleError as error:
                         report.failures[type(error).__name__] += 1
-                        if kind == "create" and _may_have_landed(error):
-                            ambiguous[name] = type(error).__name__
+                        if _may_have_landed(error):
+                            ambiguous[name] = f"{type(error).__name__} ({kind})"
                         return
                     except Exception as error:  # a bug: reported, not hidden
                         report.undocumented.append(f"{kind} {name}: {error!r}")
@@ -146,7 +146,7 @@ async def run_chaos(
     report.ambiguous = sorted(ambiguous)
     orphans = sorted(t.name for t in tokens if t.token not in told)
     report.orphans = [
-        f"{name}: the create raised {ambiguous.get(name, 'nothing')}" for name in orphans
+        f"{name}: the call raised {ambiguous.get(name, 'nothing')}" for name in orphans
     ]
     report.unexplained_orphans = [name for name in orphans if name not in ambiguous]
     return report

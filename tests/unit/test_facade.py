@@ -328,3 +328,17 @@ async def test_a_callers_http_client_is_used_and_left_open(httpx_mock: HTTPXMock
     assert not own.is_closed
     assert httpx_mock.get_requests()[0].headers["Authorization"] == f"Bearer {API_TOKEN}"
     await own.aclose()
+
+
+async def test_ensure_gives_a_timed_out_create_time_to_land(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=data(fleetInstallationTokens=[]))
+    httpx_mock.add_exception(httpx.ReadTimeout("timed out"))
+    httpx_mock.add_response(json=data(fleetInstallationTokens=[]))
+    httpx_mock.add_response(json=data(fleetInstallationTokens=[install_token("web")]))
+    token, created = await fleet.ensure_install_token("web", config_id="cfg-0001")
+    assert (token.name, created) == ("web", True)
+    assert fleet.waits == [30.0]
+    operations = [b["operationName"] for b in bodies(httpx_mock)]
+    assert operations.count("CreateFleetInstallToken") == 1
