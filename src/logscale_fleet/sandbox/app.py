@@ -27,7 +27,6 @@ import asyncio
 import hmac
 import json
 import logging
-import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Collection, MutableMapping
@@ -50,7 +49,7 @@ from graphql import (
 
 from logscale_fleet.sandbox import resolvers
 from logscale_fleet.sandbox.faults import FaultInjector, FaultRule, FaultSpecError, send_fault
-from logscale_fleet.sandbox.store import SandboxError, SandboxStore
+from logscale_fleet.sandbox.store import SandboxError, SandboxStore, random_token
 
 __all__ = [
     "AUTH_FAILURE_BODY",
@@ -77,7 +76,7 @@ _log = logging.getLogger("logscale_fleet.sandbox")
 
 def generate_token() -> str:
     """A random API token for a sandbox started without one."""
-    return secrets.token_urlsafe(32)
+    return random_token(43)
 
 
 def schema_path() -> Path:

@@ -18,6 +18,7 @@ import hmac
 import json
 import secrets
 import sqlite3
+import string
 import threading
 import time
 import uuid
@@ -38,6 +39,15 @@ __all__ = [
     "SandboxStateError",
     "SandboxStore",
 ]
+
+_TOKEN_ALPHABET = string.ascii_letters + string.digits
+
+
+def random_token(length: int) -> str:
+    """Letters and digits only: a token starting with "-" would read as an option on a command
+    line (`tokens delete -abc...`)."""
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(length))
+
 
 MEMORY = ":memory:"
 # Bumped when the tables change incompatibly; an older file is refused with a clear message
@@ -341,7 +351,7 @@ class SandboxStore:
         secret = bytes.fromhex(self._meta(db, "jwt_secret") or "")
         issued_at = int(time.time())
         while True:
-            token = secrets.token_urlsafe(24)
+            token = random_token(32)
             jwt = make_jwt(
                 secret,
                 {"iss": "logscale-fleet-sandbox", "jti": uuid.uuid4().hex, "iat": issued_at},

@@ -1,0 +1,125 @@
+"""From the global options to a connected `FleetClient`, and running a command with it.
+
+Which server: `--sandbox` means the in-process sandbox; otherwise `--url` / `LOGSCALE_URL` /
+`HUMIO_ADDRESS` name a LogScale; with none of them (and no API token either) the sandbox is used,
+so `logscale-fleet tokens create my-token` works on a fresh machine. An API token without a URL
+is an error rather than a silent switch to the sandbox: that user meant a real LogScale.
+
+Heavy modules (the facade, httpx, pydantic, the generated client) are imported here, inside
+functions, only when a command that needs a server runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING
+
+from logscale_fleet.cli.exit_codes import UsageError
+from logscale_fleet.cli.output import Output, notice
+from logscale_fleet.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from logscale_fleet.client import FleetClient
+
+Command = Callable[["FleetClient", argparse.Namespace, Output], Awaitable[int]]
+
+
+def api_command(
+    command: Command, *, check: Callable[[argparse.Namespace], None] | None = None
+) -> Callable[[argparse.Namespace], int]:
+    """Wrap an async command taking a client into the `handler(args) -> int` dispatch shape.
+
+    `check(args)` runs first, before any client exists: input that can be judged locally
+    (a declaration file, a missing --yes) fails without touching a server or the sandbox.
+    """
+
+    def handler(args: argparse.Namespace) -> int:
+        import asyncio  # not at module level: `--help` should not pay for it
+
+        if check is not None:
+            check(args)
+        return asyncio.run(_run(command, args))
+
+    handler.__name__ = getattr(command, "__name__", "handler")
+    handler.__doc__ = command.__doc__
+    return handler
+
+
+async def _run(command: Command, args: argparse.Namespace) -> int:
+    from logscale_fleet.cli import logs
+
+    fleet = open_client(args)
+    logs.add_secret(fleet.settings.token)
+    async with fleet:
+        return await command(fleet, args, Output(args.output))
+
+
+def open_client(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> FleetClient:
+    """The client the global options ask for; says on stderr when it is the sandbox."""
+    from logscale_fleet.client import FleetClient
+    from logscale_fleet.settings import (
+        DEFAULT_TIMEOUT,
+        TOKEN_FILE_VARIABLES,
+        TOKEN_VARIABLES,
+        URL_VARIABLES,
+    )
+
+    env = os.environ if env is None else env
+    timeout = args.timeout if args.timeout is not None else DEFAULT_TIMEOUT
+    if args.sandbox:
+        _refuse_connection_options_with_sandbox(args)
+        fleet = FleetClient.sandbox(timeout=timeout)
+        notice(f"using the local sandbox, not a LogScale (state: {_sandbox_state()})")
+        return fleet
+    if args.url is None and not _configured(env, URL_VARIABLES):
+        if (
+            args.api_token is not None
+            or args.api_token_file is not None
+            or _configured(env, TOKEN_VARIABLES + TOKEN_FILE_VARIABLES)
+        ):
+            raise ConfigurationError(
+                "an API token is configured but no LogScale URL: pass --url or set "
+                "LOGSCALE_URL (or humioctl's HUMIO_ADDRESS); --sandbox uses the local sandbox"
+            )
+        fleet = FleetClient.sandbox(timeout=timeout)
+        notice(
+            "no LogScale URL configured (--url, LOGSCALE_URL): using the local sandbox "
+            f"(state: {_sandbox_state()})"
+        )
+        return fleet
+    return FleetClient(
+        args.url,
+        args.api_token,
+        token_file=args.api_token_file,
+        timeout=timeout,
+        ca_cert=args.ca_cert,
+        verify=not args.insecure,
+    )
+
+
+def _configured(env: Mapping[str, str], names: tuple[str, ...]) -> bool:
+    return any(env.get(name, "").strip() for name in names)
+
+
+def _refuse_connection_options_with_sandbox(args: argparse.Namespace) -> None:
+    given = [
+        option
+        for option, value in (
+            ("--url", args.url),
+            ("--token", args.api_token),
+            ("--token-file", args.api_token_file),
+            ("--ca-cert", args.ca_cert),
+            ("--insecure", args.insecure or None),
+        )
+        if value is not None
+    ]
+    if given:
+        raise UsageError(f"--sandbox talks to no server; drop {', '.join(given)}")
+
+
+def _sandbox_state() -> str:
+    from logscale_fleet.sandbox.embedded import default_db_path
+
+    return str(default_db_path())

@@ -1,0 +1,75 @@
+"""Talking to a person at a terminal: progress for long work, confirmation before deleting.
+
+Both only act when a person can be there: progress is drawn only when stderr is a terminal (a
+pipe or a CI log gets nothing extra), and a confirmation is asked only when stdin is one (a
+script must say --yes instead of hanging on a prompt nobody sees).
+"""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+from typing import TextIO
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # replaced or closed streams
+        return False
+
+
+class Progress:
+    """`[3/10] creating web-03` redrawn in place on stderr; silent unless stderr is a terminal."""
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.total = total
+        self.done = 0
+        self._stream = stream if stream is not None else sys.stderr
+        self.enabled = total > 1 and is_terminal(self._stream)
+        self._width = 0
+
+    def step(self, label: str) -> None:
+        """Announce the item about to be worked on."""
+        self.done += 1
+        if not self.enabled:
+            return
+        text = f"[{self.done}/{self.total}] {label}"
+        # Pad over the previous, possibly longer, text; \r returns to the line start.
+        self._stream.write("\r" + text.ljust(self._width))
+        self._stream.flush()
+        self._width = len(text)
+
+    def close(self) -> None:
+        """Erase the progress line so the command's own output starts on a clean line."""
+        if self.enabled and self._width:
+            self._stream.write("\r" + " " * self._width + "\r")
+            self._stream.flush()
+            self._width = 0
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def confirm(question: str, *, stdin: TextIO | None = None, stderr: TextIO | None = None) -> bool:
+    """Ask a yes/no question on stderr and read the answer from stdin; no means no."""
+    stdin = stdin if stdin is not None else sys.stdin
+    stderr = stderr if stderr is not None else sys.stderr
+    stderr.write(f"{question} [y/N] ")
+    stderr.flush()
+    answer = stdin.readline()
+    if not answer:  # end of input
+        stderr.write("\n")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def stdin_is_terminal() -> bool:
+    return is_terminal(sys.stdin)

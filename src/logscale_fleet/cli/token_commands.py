@@ -1,0 +1,382 @@
+"""`logscale-fleet tokens ...`: the install-token lifecycle.
+
+A token is named on the command line by its value (LogScale gives tokens no other id) or, with
+`--by-name`, by its name, which keeps the secret value out of shell history and `ps`. Token values
+never appear in messages: they are masked like in the tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from logscale_fleet.cli.exit_codes import CommandError, NotFound, UsageError
+from logscale_fleet.cli.options import leaf_options
+from logscale_fleet.cli.output import (
+    OS_FIELDS,
+    Output,
+    configuration_label,
+    mask,
+    notice,
+    token_document,
+    token_fields,
+)
+from logscale_fleet.cli.session import api_command
+from logscale_fleet.cli.terminal import Progress, confirm, stdin_is_terminal
+
+if TYPE_CHECKING:
+    from logscale_fleet.client import FleetClient, InstallToken
+
+BY_NAME_HELP = "TOKEN is the token's name instead of its value (the name must be unique)"
+SHOW_SECRETS_HELP = "show token values, JWTs and install commands in full (default: masked)"
+
+
+def register(commands: Any) -> None:
+    """Add `tokens` and its subcommands to the top-level subparsers."""
+    tokens = commands.add_parser(
+        "tokens",
+        help="create, list, change and delete install tokens",
+        description="Manage Fleet Management installation tokens, which enrol LogScale "
+        "Collectors. Token values, JWTs and install commands are masked (first 4 characters "
+        "and an ellipsis) unless --show-secrets is given; create and ensure print them in full.",
+    )
+    sub = tokens.add_subparsers(dest="tokens_command", metavar="SUBCOMMAND")
+    sub.required = True
+    common = leaf_options()
+
+    def leaf(name: str, help_text: str, description: str | None = None) -> Any:
+        return sub.add_parser(
+            name, help=help_text, description=description or help_text, parents=[common]
+        )
+
+    create = leaf(
+        "create",
+        "create an install token and print it, its JWT and install commands",
+        "Create an install token. Its value, JWT and install commands are printed in full; "
+        "store them now (later commands mask them unless --show-secrets is given).",
+    )
+    create.add_argument("name", metavar="NAME", help="token name")
+    create.add_argument("--config-id", metavar="ID", help="collector configuration to assign")
+    create.set_defaults(handler=api_command(run_create))
+
+    listing = leaf("list", "list install tokens (secrets masked)")
+    listing.add_argument(
+        "--sort",
+        choices=("name", "config"),
+        default="name",
+        help="sort by token name or configuration name (default: name)",
+    )
+    listing.add_argument(
+        "--order", choices=("asc", "desc"), default="asc", help="sort order (default: asc)"
+    )
+    listing.add_argument(
+        "--limit", type=positive_int, metavar="N", help="show at most N tokens (default: all)"
+    )
+    listing.add_argument("--show-secrets", action="store_true", help=SHOW_SECRETS_HELP)
+    listing.set_defaults(handler=api_command(run_list))
+
+    show = leaf("show", "show one install token (secrets masked)")
+    show.add_argument("target", metavar="TOKEN", help="token value (or name with --by-name)")
+    show.add_argument("--by-name", action="store_true", help=BY_NAME_HELP)
+    show.add_argument("--show-secrets", action="store_true", help=SHOW_SECRETS_HELP)
+    show.set_defaults(handler=api_command(run_show))
+
+    rename = leaf("rename", "rename an install token")
+    rename.add_argument("target", metavar="TOKEN", help="token value (or name with --by-name)")
+    rename.add_argument("new_name", metavar="NEW_NAME", help="the new name")
+    rename.add_argument("--by-name", action="store_true", help=BY_NAME_HELP)
+    rename.set_defaults(handler=api_command(run_rename))
+
+    assign = leaf("assign", "assign a collector configuration to an install token, or none")
+    assign.add_argument("target", metavar="TOKEN", help="token value (or name with --by-name)")
+    target = assign.add_mutually_exclusive_group(required=True)
+    target.add_argument("--config-id", metavar="ID", help="configuration to assign")
+    target.add_argument("--none", action="store_true", help="unassign the configuration")
+    assign.add_argument("--by-name", action="store_true", help=BY_NAME_HELP)
+    assign.set_defaults(handler=api_command(run_assign))
+
+    delete = leaf(
+        "delete",
+        "delete install tokens",
+        "Delete install tokens. Every token is looked up first; if any does not exist, "
+        "nothing is deleted (exit 4). Asks for confirmation on a terminal; without a "
+        "terminal, --yes is required (exit 2 otherwise).",
+    )
+    delete.add_argument(
+        "targets", nargs="+", metavar="TOKEN", help="token values (or names with --by-name)"
+    )
+    delete.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    delete.add_argument("--by-name", action="store_true", help=BY_NAME_HELP)
+    delete.set_defaults(handler=api_command(run_delete, check=check_delete))
+
+    ensure = leaf(
+        "ensure",
+        "make sure a token with this name and configuration exists",
+        "Idempotent create-or-update: reuse the token named NAME (reassigning its "
+        "configuration if it differs; no --config-id means none) or create it. Says "
+        "whether it created, updated or left it unchanged, and prints the token in full so "
+        "scripts can enrol hosts with it.",
+    )
+    ensure.add_argument("name", metavar="NAME", help="token name (must be unique on the server)")
+    ensure.add_argument("--config-id", metavar="ID", help="configuration the token must have")
+    ensure.set_defaults(handler=api_command(run_ensure))
+
+    install = leaf(
+        "install-command",
+        "print only a token's install command, for piping",
+        "Print the collector install command for one operating system and nothing else. "
+        'With --output json: {"linuxCommand": ...} (the GraphQL field name).',
+    )
+    install.add_argument("target", metavar="TOKEN", help="token value (or name with --by-name)")
+    install.add_argument("--os", required=True, choices=tuple(OS_FIELDS), dest="os")
+    install.add_argument("--by-name", action="store_true", help=BY_NAME_HELP)
+    install.set_defaults(handler=api_command(run_install_command))
+
+    apply = leaf(
+        "apply",
+        "reconcile the server with a declared set of tokens (YAML or TOML)",
+        APPLY_DESCRIPTION,
+    )
+    apply.formatter_class = argparse.RawDescriptionHelpFormatter
+    apply.add_argument(
+        "file", metavar="FILE", help="the declaration (.yaml, .yml, .toml; - reads stdin)"
+    )
+    apply.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    apply.add_argument(
+        "--prune",
+        action="store_true",
+        help="also delete tokens the file does not declare (never the default install token)",
+    )
+    apply.set_defaults(handler=api_command(run_apply, check=check_apply))
+
+
+APPLY_DESCRIPTION = """\
+Make the server's install tokens match a declared set. The file (YAML or TOML, chosen by
+extension, else by content) lists tokens by name, each with at most one of config_id or
+config_name (neither: no configuration):
+
+  # tokens.yaml                      # tokens.toml
+  tokens:                            [[tokens]]
+    - name: web-servers              name = "web-servers"
+      config_name: linux-syslog      config_name = "linux-syslog"
+    - name: windows-hosts
+      config_id: "Hj7Kp2Qw..."       [[tokens]]
+    - name: spare                    name = "windows-hosts"
+                                     config_id = "Hj7Kp2Qw..."
+
+                                     [[tokens]]
+                                     name = "spare"
+
+(A YAML file may also be the bare list.) The whole file is checked first and every problem is
+reported with its location; nothing changes unless it is all valid. Missing tokens are created,
+tokens whose configuration differs are updated, and with --prune tokens the file does not
+name are deleted. Running it again changes nothing.
+"""
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+# -- looking tokens up ------------------------------------------------------------------------
+
+
+async def resolve_token(fleet: FleetClient, given: str, *, by_name: bool) -> InstallToken:
+    """The token named on the command line, or NotFound (exit 4)."""
+    if by_name:
+        matches = await fleet.find_install_tokens(given)
+        if not matches:
+            raise NotFound(f"no install token is named {given!r} (`tokens list` shows them)")
+        if len(matches) > 1:
+            shown = ", ".join(mask(t.token) for t in matches)
+            raise UsageError(
+                f"{len(matches)} install tokens are named {given!r} ({shown}); pass the token "
+                "value instead of --by-name (`tokens list --show-secrets` shows the values)"
+            )
+        return matches[0]
+    found = await fleet.get_install_token(given)
+    if found is None:
+        raise NotFound(
+            f"no install token has the value {mask(given)} (`tokens list` shows them; "
+            "--by-name looks tokens up by name)"
+        )
+    return found
+
+
+def describe_token(token: InstallToken) -> str:
+    return f"{token.name} ({mask(token.token)})"
+
+
+def show_token(out: Output, token: InstallToken, *, show_secrets: bool) -> None:
+    document = token_document(token, show_secrets=show_secrets)
+    if out.json:
+        out.document(document)
+    else:
+        out.fields(token_fields(document))
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+async def run_create(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    token = await fleet.create_install_token(args.name, config_id=args.config_id)
+    show_token(out, token, show_secrets=True)
+    return 0
+
+
+async def run_list(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    page_size = min(args.limit, 100) if args.limit else 100
+    documents: list[dict[str, Any]] = []
+    async for token in fleet.iter_install_tokens(
+        page_size=page_size, sort_by=args.sort, order=args.order
+    ):
+        documents.append(token_document(token, show_secrets=args.show_secrets))
+        if args.limit and len(documents) >= args.limit:
+            break
+    if out.json:
+        out.document(documents)
+    elif not documents:
+        notice("no install tokens")
+    else:
+        out.table(
+            ("NAME", "TOKEN", "CONFIGURATION", "CONFIG ID"),
+            (
+                (
+                    d["name"],
+                    d["token"],
+                    (d["assignedConfiguration"] or {}).get("name", "-"),
+                    (d["assignedConfiguration"] or {}).get("id", "-"),
+                )
+                for d in documents
+            ),
+        )
+    return 0
+
+
+async def run_show(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    token = await resolve_token(fleet, args.target, by_name=args.by_name)
+    show_token(out, token, show_secrets=args.show_secrets)
+    return 0
+
+
+async def run_rename(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    token = await resolve_token(fleet, args.target, by_name=args.by_name)
+    renamed = await fleet.rename_install_token(token.token, args.new_name)
+    if out.json:
+        out.document(token_document(renamed, show_secrets=False))
+    else:
+        out.line(f"renamed {token.name!r} to {renamed.name!r} ({mask(renamed.token)})")
+    return 0
+
+
+async def run_assign(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    token = await resolve_token(fleet, args.target, by_name=args.by_name)
+    config_id = None if args.none else args.config_id
+    updated = await fleet.assign_configuration(token.token, config_id)
+    document = token_document(updated, show_secrets=False)
+    if out.json:
+        out.document(document)
+    else:
+        label = configuration_label(document.get("assignedConfiguration"))
+        what = "no configuration" if config_id is None else f"configuration {label}"
+        out.line(f"{describe_token(updated)} now has {what}")
+    return 0
+
+
+def check_delete(args: argparse.Namespace) -> None:
+    # Refuse before connecting: a script without --yes must fail at once, not half-run.
+    if not args.yes and not stdin_is_terminal():
+        raise UsageError(
+            "refusing to delete without --yes: standard input is not a terminal, so nobody "
+            "can confirm"
+        )
+
+
+async def run_delete(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    targets: dict[str, InstallToken] = {}
+    with Progress(len(args.targets)) as progress:
+        for given in args.targets:
+            progress.step(f"looking up {given if args.by_name else mask(given)}")
+            token = await resolve_token(fleet, given, by_name=args.by_name)
+            targets.setdefault(token.token, token)
+    if not args.yes:
+        listed = ", ".join(describe_token(t) for t in targets.values())
+        count = f"{len(targets)} install token{'s' if len(targets) != 1 else ''}"
+        if not confirm(f"Delete {count}: {listed}?"):
+            raise UsageError("nothing deleted (not confirmed)")
+    deleted: list[InstallToken] = []
+    try:
+        with Progress(len(targets)) as progress:
+            for token in targets.values():
+                progress.step(f"deleting {describe_token(token)}")
+                if not await fleet.delete_install_token(token.token):
+                    raise CommandError(
+                        f"the server did not delete {describe_token(token)} (it answered false)"
+                    )
+                deleted.append(token)
+    except BaseException:
+        # The progress line is gone by now; say what did happen before the error line.
+        if deleted:
+            done = ", ".join(describe_token(t) for t in deleted)
+            notice(f"deleted {len(deleted)} of {len(targets)} before this failure: {done}")
+        raise
+    if out.json:
+        out.document([{"name": t.name, "token": mask(t.token)} for t in deleted])
+    else:
+        for token in deleted:
+            out.line(f"deleted {describe_token(token)}")
+    return 0
+
+
+async def run_ensure(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    # ensure_install_token reports created or not; looking first tells updated from unchanged.
+    before = await fleet.find_install_tokens(args.name)
+    token, created = await fleet.ensure_install_token(args.name, config_id=args.config_id)
+    if created:
+        action = "created"
+    else:
+        previous = next((t for t in before if t.token == token.token), None)
+        old = previous.assigned_configuration if previous is not None else None
+        new = token.assigned_configuration
+        old_id = old.id if old is not None else None
+        new_id = new.id if new is not None else None
+        action = "unchanged" if previous is not None and old_id == new_id else "updated"
+    document = token_document(token, show_secrets=True)
+    if out.json:
+        out.document({"action": action, "installToken": document})
+    else:
+        out.line(f"{action} install token {token.name!r}")
+        out.fields(token_fields(document))
+    return 0
+
+
+async def run_install_command(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    token = await resolve_token(fleet, args.target, by_name=args.by_name)
+    key = OS_FIELDS[args.os]
+    command: str = token.model_dump(by_alias=True)["installationCommands"][key]
+    if out.json:
+        out.document({key: command})
+    else:
+        out.line(command)
+    return 0
+
+
+def check_apply(args: argparse.Namespace) -> None:
+    from logscale_fleet.cli import declared
+
+    # Every problem in the file is reported before connecting.
+    args.source, args.declared = declared.load(args.file)
+
+
+async def run_apply(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    from logscale_fleet.cli.apply import apply_declared
+
+    return await apply_declared(
+        fleet, args.source, args.declared, dry_run=args.dry_run, prune=args.prune, out=out
+    )

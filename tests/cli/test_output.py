@@ -1,0 +1,88 @@
+"""Rendering and terminal helpers, without a server."""
+
+from __future__ import annotations
+
+import io
+
+from logscale_fleet.cli.output import (
+    ELLIPSIS,
+    mask,
+    masked_token_document,
+    render_fields,
+    render_table,
+)
+from logscale_fleet.cli.terminal import Progress, confirm
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+TOKEN = "tok_0123456789abcdef"
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbiI6InRva18wMTIzNDU2Nzg5YWJjZGVmIn0.c2ln"
+
+
+def test_mask_keeps_four_characters_of_long_values_only() -> None:
+    assert mask(TOKEN) == "tok_" + ELLIPSIS
+    assert mask("short-value") == ELLIPSIS
+    assert mask("") == ELLIPSIS
+
+
+def test_masked_document_hides_secrets_inside_install_commands() -> None:
+    document = {
+        "name": "web",
+        "token": TOKEN,
+        "jwtToken": JWT,
+        "assignedConfiguration": None,
+        "installationCommands": {
+            "linuxCommand": f"install --token {TOKEN}",
+            "windowsCommand": f"install.ps1 -Jwt {JWT}",
+            "macosCommand": "install",
+        },
+    }
+    masked = masked_token_document(document)
+    assert masked["token"] == "tok_" + ELLIPSIS
+    assert masked["jwtToken"] == "eyJh" + ELLIPSIS
+    assert masked["installationCommands"] == {
+        "linuxCommand": f"install --token tok_{ELLIPSIS}",
+        "windowsCommand": f"install.ps1 -Jwt eyJh{ELLIPSIS}",
+        "macosCommand": "install",
+    }
+    assert document["token"] == TOKEN  # the input is not modified
+
+
+def test_table_columns_are_aligned() -> None:
+    lines = render_table(("NAME", "TOKEN"), [("a", "x"), ("longer-name", "yy\nz")])
+    assert lines == ["NAME         TOKEN", "a            x", "longer-name  yy z"]
+
+
+def test_fields_are_aligned() -> None:
+    assert render_fields([("a", "1"), ("long label", "2")]) == ["a:           1", "long label:  2"]
+
+
+def test_progress_draws_on_a_terminal_and_erases_itself() -> None:
+    stream = FakeTerminal()
+    with Progress(2, stream) as progress:
+        progress.step("creating web")
+        progress.step("deleting db")
+    text = stream.getvalue()
+    # Each redraw pads over the longer text before it.
+    assert text.startswith("\r[1/2] creating web\r[2/2] deleting db \r")
+    assert text.endswith("\r" + " " * len("[2/2] deleting db") + "\r")
+
+
+def test_progress_is_silent_when_piped() -> None:
+    stream = io.StringIO()
+    with Progress(5, stream) as progress:
+        for i in range(5):
+            progress.step(f"item {i}")
+    assert stream.getvalue() == ""
+
+
+def test_confirm_accepts_only_yes() -> None:
+    for answer, expected in (("y\n", True), ("YES\n", True), ("n\n", False), ("\n", False)):
+        stderr = io.StringIO()
+        assert confirm("Delete?", stdin=io.StringIO(answer), stderr=stderr) is expected
+        assert stderr.getvalue().startswith("Delete? [y/N] ")
+    assert confirm("Delete?", stdin=io.StringIO(""), stderr=io.StringIO()) is False
