@@ -33,13 +33,14 @@ from logscale_fleet.errors import (
 )
 
 if TYPE_CHECKING:
-    from logscale_fleet.client import FleetClient
+    from logscale_fleet.client import EnsureOutcome, FleetClient
     from logscale_fleet.settings import Timeouts
 
 __all__ = [
     "APIStatusError",
     "AuthenticationError",
     "ConfigurationError",
+    "EnsureOutcome",
     "FleetClient",
     "GraphQLError",
     "GraphQLErrorDetail",
@@ -58,10 +59,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "FleetClient":
-        from logscale_fleet.client import FleetClient
+    if name in ("FleetClient", "EnsureOutcome"):
+        from logscale_fleet import client
 
-        return FleetClient
+        return getattr(client, name)
     if name == "Timeouts":
         from logscale_fleet.settings import Timeouts
 

@@ -15,6 +15,7 @@ import random
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -51,6 +52,14 @@ _SORT_BY = {
 }
 _ORDER = {"asc": OrderBy.ASC, "desc": OrderBy.DESC}
 _CONFIG_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class EnsureOutcome:
+    """What `reconcile_install_token` did to reach the declared token."""
+
+    token: InstallToken
+    action: Literal["created", "updated", "unchanged"]
 
 
 class _LoggingClient(Client):
@@ -383,7 +392,15 @@ class FleetClient:
         configuration differs); otherwise one is created. Re-running creates nothing twice,
         also after a create that failed ambiguously (the name is looked up before giving up).
         More than one existing token with the name is an `InvalidInputError`.
+        `reconcile_install_token` does the same and also says whether it updated anything.
         """
+        outcome = await self.reconcile_install_token(name, config_id, **options)
+        return outcome.token, outcome.action == "created"
+
+    async def reconcile_install_token(
+        self, name: str, config_id: str | None = None, **options: Any
+    ) -> EnsureOutcome:
+        """`ensure_install_token`, reporting what it did: created, updated or unchanged."""
         _validate.check_name(name)
         if config_id is not None:
             _validate.check_id(config_id, "config_id")
@@ -392,9 +409,10 @@ class FleetClient:
         async with lock:
             existing = await self._single_token_named(name, **options)
             if existing is not None:
-                return await self._reconcile_configuration(existing, config_id, **options), False
+                return await self._reconcile_configuration(existing, config_id, **options)
             try:
-                return await self.create_install_token(name, config_id, **options), True
+                created = await self.create_install_token(name, config_id, **options)
+                return EnsureOutcome(created, "created")
             except (TransportError, ServerError) as error:
                 if isinstance(error, TransportError) and not error.request_sent:
                     raise
@@ -408,7 +426,8 @@ class FleetClient:
                     landed = await self._single_token_named(name, **options)
                 if landed is None:
                     raise
-                return await self._reconcile_configuration(landed, config_id, **options), True
+                outcome = await self._reconcile_configuration(landed, config_id, **options)
+                return EnsureOutcome(outcome.token, "created")
 
     async def _single_token_named(self, name: str, **options: Any) -> InstallToken | None:
         matches = await self.find_install_tokens(name, **options)
@@ -422,11 +441,12 @@ class FleetClient:
 
     async def _reconcile_configuration(
         self, token: InstallToken, config_id: str | None, **options: Any
-    ) -> InstallToken:
+    ) -> EnsureOutcome:
         current = token.assigned_configuration.id if token.assigned_configuration else None
         if current == config_id:
-            return token
-        return await self.assign_configuration(token.token, config_id, **options)
+            return EnsureOutcome(token, "unchanged")
+        updated = await self.assign_configuration(token.token, config_id, **options)
+        return EnsureOutcome(updated, "updated")
 
     # -- the server itself ----------------------------------------------------------------
 
@@ -535,4 +555,4 @@ def _debuggable_cause(exc: BaseException) -> BaseException | None:
     return exc if isinstance(exc, httpx.TransportError) else None
 
 
-__all__ = ["FleetClient"]
+__all__ = ["EnsureOutcome", "FleetClient"]

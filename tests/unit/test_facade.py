@@ -342,3 +342,30 @@ async def test_ensure_gives_a_timed_out_create_time_to_land(
     assert fleet.waits == [30.0]
     operations = [b["operationName"] for b in bodies(httpx_mock)]
     assert operations.count("CreateFleetInstallToken") == 1
+
+
+@pytest.mark.parametrize(
+    ("existing", "wanted", "action"),
+    [
+        ([], "cfg-0001", "created"),
+        ([install_token("web")], "cfg-0001", "unchanged"),
+        ([install_token("web")], None, "updated"),
+    ],
+)
+async def test_reconcile_says_what_it_did(
+    fleet: RecordingFleetClient,
+    httpx_mock: HTTPXMock,
+    existing: list[dict[str, Any]],
+    wanted: str | None,
+    action: str,
+) -> None:
+    httpx_mock.add_response(json=data(fleetInstallationTokens=existing))
+    if action == "created":
+        httpx_mock.add_response(json=data(createFleetInstallToken=install_token("web")))
+    if action == "updated":
+        httpx_mock.add_response(
+            json=data(updateFleetInstallTokenConfigId=install_token("web", configured=False))
+        )
+    outcome = await fleet.reconcile_install_token("web", config_id=wanted)
+    assert outcome.action == action
+    assert outcome.token.name == "web"

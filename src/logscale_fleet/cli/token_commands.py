@@ -335,18 +335,8 @@ async def run_delete(fleet: FleetClient, args: argparse.Namespace, out: Output) 
 
 
 async def run_ensure(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
-    # ensure_install_token reports created or not; looking first tells updated from unchanged.
-    before = await fleet.find_install_tokens(args.name)
-    token, created = await fleet.ensure_install_token(args.name, config_id=args.config_id)
-    if created:
-        action = "created"
-    else:
-        previous = next((t for t in before if t.token == token.token), None)
-        old = previous.assigned_configuration if previous is not None else None
-        new = token.assigned_configuration
-        old_id = old.id if old is not None else None
-        new_id = new.id if new is not None else None
-        action = "unchanged" if previous is not None and old_id == new_id else "updated"
+    outcome = await fleet.reconcile_install_token(args.name, config_id=args.config_id)
+    token, action = outcome.token, outcome.action
     document = token_document(token, show_secrets=True)
     if out.json:
         out.document({"action": action, "installToken": document})
