@@ -16,12 +16,27 @@ def register(commands: Any) -> None:
     schema_commands.required = True
     pull = schema_commands.add_parser(
         "pull",
-        help="prune a full LogScale schema to the fleet slice",
-        description="Read a full LogScale SDL file and print (or write) the fleet slice: every "
-        "type reachable from the root fields that queries/ uses plus those configured in "
-        "pyproject.toml [tool.logscale-fleet] schema-root-fields.",
+        help="make the fleet slice from a live LogScale or a full SDL file",
+        description="Introspect a live LogScale (--url/--token, or the global options and "
+        "LOGSCALE_URL/LOGSCALE_TOKEN; descriptions included, so stability levels survive) or "
+        "read a full SDL file (--from), and print (or write) the fleet slice: every type "
+        "reachable from the root fields that queries/ uses plus those configured in "
+        "pyproject.toml [tool.logscale-fleet] schema-root-fields. The header names the source "
+        "and, when live, the LogScale version from GET /api/v1/status.",
     )
-    pull.add_argument("--from", dest="source", required=True, metavar="FILE", help="full SDL file")
+    pull.add_argument("--from", dest="source", metavar="FILE", help="full SDL file")
+    # SUPPRESS: when not given here, the global --url/--token (or the environment) still count.
+    pull.add_argument("--url", dest="url", default=argparse.SUPPRESS, help="LogScale to introspect")
+    pull.add_argument(
+        "--token", dest="api_token", default=argparse.SUPPRESS, help="API token for --url"
+    )
+    pull.add_argument(
+        "--token-file",
+        dest="api_token_file",
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="file holding the API token for --url",
+    )
     pull.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     pull.add_argument("--full", action="store_true", help="keep the whole schema, unpruned")
     pull.add_argument(
@@ -38,8 +53,9 @@ def register(commands: Any) -> None:
     )
     check.add_argument(
         "--against",
-        metavar="FILE",
-        help="another schema (SDL, full or sliced) to check our operations against",
+        metavar="FILE|URL",
+        help="another schema to check our operations against: an SDL file (full or sliced) or "
+        "a live LogScale URL (introspected with the global --token / LOGSCALE_TOKEN)",
     )
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="report format (text)"
@@ -83,16 +99,23 @@ exit codes:
 def run_pull(args: argparse.Namespace) -> int:
     from logscale_fleet.schema.pull import pull_from_sdl, slice_root_fields
 
-    source = Path(args.source)
-    try:
-        sdl = source.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInputError("--from", f"cannot read {source}: {exc.strerror}") from None
+    version: str | None = None
+    if args.source is not None:
+        source = Path(args.source)
+        try:
+            sdl = source.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInputError("--from", f"cannot read {source}: {exc.strerror}") from None
+        source_name = source.name
+    else:
+        source_name, sdl, version = _introspect(args, url=None)
     if args.full:
         output = sdl
     else:
         root_fields = slice_root_fields(Path(args.project))
-        output = pull_from_sdl(sdl, source_name=source.name, root_fields=root_fields).sdl
+        output = pull_from_sdl(
+            sdl, source_name=source_name, root_fields=root_fields, version=version
+        ).sdl
     if args.out:
         Path(args.out).write_text(output, encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
@@ -108,12 +131,10 @@ def run_check(args: argparse.Namespace) -> int:
     against = None
     if args.against:
         if args.against.startswith(("http://", "https://")):
-            raise InvalidInputError(
-                "--against",
-                "checking against a live LogScale URL is not supported yet; pass a file with "
-                "its schema (SDL)",
-            )
-        against = SchemaSource.from_file(Path(args.against), argument="--against")
+            name, sdl, _ = _introspect(args, url=args.against)
+            against = SchemaSource(name, sdl)
+        else:
+            against = SchemaSource.from_file(Path(args.against), argument="--against")
     # Unreadable files, invalid SDL and bad settings raise InvalidInputError or
     # ConfigurationError, which main() reports as usage errors (exit 2).
     report = check_project(
@@ -124,3 +145,38 @@ def run_check(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
     return report.exit_code
+
+
+def _introspect(args: argparse.Namespace, *, url: str | None) -> tuple[str, str, str | None]:
+    """(source name, SDL, version) of a live LogScale, through FleetClient (never raw HTTP)."""
+    import asyncio
+    import os
+
+    from logscale_fleet.cli import logs
+    from logscale_fleet.cli.session import open_client
+    from logscale_fleet.settings import URL_VARIABLES
+
+    if url is not None:
+        args.url = url
+    elif (
+        not args.sandbox
+        and args.url is None
+        and not any(os.environ.get(name, "").strip() for name in URL_VARIABLES)
+    ):
+        # Pulling the sandbox's schema by accident would be useless: ask for a source.
+        raise InvalidInputError(
+            "--from",
+            "give a full SDL file with --from, or a LogScale to introspect with --url "
+            "(or LOGSCALE_URL)",
+        )
+    fleet = open_client(args)
+    logs.add_secret(fleet.settings.token)
+
+    async def fetch() -> tuple[str, str | None]:
+        async with fleet:
+            sdl = await fleet.fetch_schema_sdl()
+            return sdl, await fleet.server_version()
+
+    sdl, version = asyncio.run(fetch())
+    name = "the local sandbox" if fleet.source == "sandbox" else fleet.settings.base_url
+    return name, sdl, version
