@@ -21,7 +21,8 @@ Control endpoints (same token): POST /_sandbox/reset, GET|POST|DELETE /_sandbox/
 FAULT_HELP = """\
 inject a fault into POST /graphql; repeatable. SPEC is KIND[,key=value...] with KIND one of
 latency (seconds=), 429 (retry_after=), 500, 502, 503 (retry_after=), html (status=), drop,
-graphql (message=), and optional operation=NAME, probability=0..1, times=N.
+graphql (message=), and optional operation=NAME, probability=0..1, times=N, after=true (the
+operation runs, then the fault replaces its answer: a change that landed unannounced).
 Example: --fault 503,operation=CreateFleetInstallToken,probability=0.5"""
 
 
