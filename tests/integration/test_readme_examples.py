@@ -1,0 +1,36 @@
+"""The README's examples run as written (against the sandbox)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from logscale_fleet import FleetClient
+from logscale_fleet.sandbox.server import ThreadedSandbox
+
+
+def python_blocks(project_root: Path) -> list[str]:
+    readme = (project_root / "README.md").read_text()
+    return re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+
+
+async def test_the_library_example(
+    project_root: Path, sandbox: ThreadedSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (example,) = [b for b in python_blocks(project_root) if "asyncio.run(main())" in b]
+    monkeypatch.setenv("LOGSCALE_URL", sandbox.url)
+    monkeypatch.setenv("LOGSCALE_TOKEN", sandbox.token)
+    namespace: dict[str, object] = {}
+    exec(compile(example.replace("asyncio.run(main())", ""), "README", "exec"), namespace)  # noqa: S102
+    await namespace["main"]()  # type: ignore[operator]
+    async with FleetClient(sandbox.url, sandbox.token) as fleet:
+        assert len(await fleet.find_install_tokens("web-servers")) == 1
+
+
+async def test_the_fixture_example(project_root: Path, sandbox: ThreadedSandbox) -> None:
+    (example,) = [b for b in python_blocks(project_root) if "logscale_sandbox" in b]
+    namespace: dict[str, object] = {}
+    exec(compile(example, "README", "exec"), namespace)  # noqa: S102
+    await namespace["test_enrolment"](sandbox)  # type: ignore[operator]
