@@ -266,12 +266,14 @@ def test_a_schema_with_dangling_types_exits_2(
     assert "dangling.graphql is not a valid schema: Unknown type 'Missing'" in err
 
 
-def test_a_url_is_not_supported_yet(
+def test_a_url_without_an_api_token_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], checked_project: Path
 ) -> None:
+    # Live checks are in test_live.py; without a token nothing is sent at all.
     code, _, err = run(capsys, "--project", str(checked_project), "--against", "https://x.test")
     assert code == 2
-    assert "not supported yet" in err
+    assert "no API token" in err
+    assert "LOGSCALE_TOKEN" in err
 
 
 def test_a_bad_allow_list_exits_2(
