@@ -13,7 +13,9 @@ MIN_SECRET_LENGTH = 8
 
 _JWT = re.compile(r"\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*")
 _BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"',;]+")
-_TOKEN_PARAMETER = re.compile(r"(?i)((?:--)?token[\"']?\s*[=:]?\s*[\"']?)[\w.~+/-]{8,}")
+# "token" then `=`, `:` or spaces, then the value: `--token abc...`, `token=abc...`, `"token": ...`
+# (not identifiers such as token_commands.py).
+_TOKEN_PARAMETER = re.compile(r"(?i)((?:--)?token[\"']?(?:\s*[=:]\s*|\s+)[\"']?)[\w.~+/-]{8,}")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:

@@ -30,6 +30,8 @@ GRAPHQL_PATH = "/graphql"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_TIMEOUT = 30.0
 MAX_RETRIES_LIMIT = 10
+# Far above any real API token, far below what a server accepts in one header.
+MAX_TOKEN_LENGTH = 4096
 
 
 class Secret(str):
@@ -127,7 +129,21 @@ def normalize_url(url: str, *, source: str = "url") -> str:
         path += GRAPHQL_PATH
     if port == 0:
         raise ConfigurationError(f"{source} has port 0")
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    result = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    _check_sendable(result, source)
+    return result
+
+
+def _check_sendable(url: str, source: str) -> None:
+    """Refuse what the HTTP layer would refuse only at request time."""
+    if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in url):
+        raise ConfigurationError(f"{source} contains spaces or control characters")
+    import httpx
+
+    try:
+        httpx.URL(url).host  # noqa: B018 - decoding the host checks IDNA and IPv6 literals
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        raise ConfigurationError(f"{source} is not a valid URL: {exc}") from None
 
 
 def is_loopback_host(host: str) -> bool:
@@ -149,13 +165,37 @@ def check_token(token: str, source: str) -> Secret:
             f"the API token from {source} contains spaces or control characters; "
             "check for a stray line break or a pasted label"
         )
+    if not token.isascii():
+        # HTTP headers carry ASCII; httpx would fail at the first request instead.
+        raise ConfigurationError(
+            f"the API token from {source} contains non-ASCII characters; LogScale API tokens "
+            "are ASCII"
+        )
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise ConfigurationError(
+            f"the API token from {source} is {len(token)} characters long; LogScale API tokens "
+            f"are far shorter (at most {MAX_TOKEN_LENGTH} accepted): is it the right file?"
+        )
     return Secret(token)
 
 
-def read_token_file(path: str | os.PathLike[str], source: str) -> Secret:
-    file = Path(path).expanduser()
+def _user_path(path: str | os.PathLike[str], what: str, source: str) -> Path:
+    """`path` with `~` expanded; an unusable path is a ConfigurationError naming `what`."""
     try:
-        content = file.read_text(encoding="utf-8")
+        text = os.fspath(path)
+        if "\x00" in text:
+            raise ValueError("it contains a NUL character")
+        return Path(text).expanduser()
+    except (RuntimeError, ValueError, TypeError) as exc:
+        # RuntimeError: expanduser of an unknown user's home (~nobody-here/...).
+        raise ConfigurationError(f"{what} path from {source} is unusable: {exc}") from None
+
+
+def read_token_file(path: str | os.PathLike[str], source: str) -> Secret:
+    file = _user_path(path, "token file", source)
+    try:
+        # utf-8-sig: editors on Windows start files with a byte-order mark.
+        content = file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigurationError(f"token file {file} (from {source}) does not exist") from None
     except IsADirectoryError:
@@ -241,8 +281,14 @@ def _check_ca_cert(value: str, source: str) -> str:
     """A CA bundle path, or PEM text (humioctl's HUMIO_CA_CERTIFICATE may hold either)."""
     if value.lstrip().startswith("-----BEGIN"):
         return value
-    path = Path(value).expanduser()
-    if not path.is_file():
+    path = _user_path(value, "CA certificate", source)
+    try:
+        found = path.is_file()
+    except OSError as exc:  # a name too long for the file system, say
+        raise ConfigurationError(
+            f"CA certificate path from {source} is unusable: {exc.strerror}"
+        ) from None
+    if not found:
         raise ConfigurationError(f"CA certificate file {path} (from {source}) does not exist")
     return str(path)
 

@@ -166,3 +166,27 @@ def test_reprs_do_not_show_the_token() -> None:
     client = FleetClient("https://x.example.com", SECRET)
     for shown in (repr(settings), str(settings), repr(client), repr(settings.token)):
         assert SECRET not in shown
+
+
+def test_a_token_file_with_a_byte_order_mark_works(tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_bytes(b"\xef\xbb\xbf" + SECRET.encode() + b"\r\n")
+    assert resolve_settings("https://x.example.com", token_file=token_file, env={}).token == SECRET
+
+
+@pytest.mark.parametrize(
+    ("token", "rule"),
+    [("t\u00f6ken-0123456789", "non-ASCII"), ("x" * 5000, "characters long")],
+)
+def test_tokens_http_cannot_carry_are_refused(token: str, rule: str) -> None:
+    with pytest.raises(ConfigurationError, match=rule) as caught:
+        resolve_settings("https://x.example.com", token, env={})
+    assert token not in str(caught.value)
+
+
+def test_redaction_spares_identifiers_that_merely_contain_token() -> None:
+    from logscale_fleet._redact import redact
+
+    assert redact("File cli/token_commands.py, line 3") == "File cli/token_commands.py, line 3"
+    assert redact("--token abcdefgh12345678") == "--token ***"
+    assert redact('{"token": "abcdefgh12345678"}') == '{"token": "***"}'

@@ -27,6 +27,8 @@ from logscale_fleet.errors import InvalidInputError
 
 ITEM_KEYS = ("name", "config_id", "config_name")
 STDIN = "-"
+# Both parsers recurse once per level of nesting; a few kilobytes of `[` exhaust the stack.
+TOO_DEEP = "nested too deeply (a declaration needs two levels: a list of tables)"
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def _parse_toml(source: str, text: str) -> Any:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DeclarationError(source, [f"invalid TOML: {exc}"]) from None
+    except RecursionError:
+        raise DeclarationError(source, [f"invalid TOML: {TOO_DEEP}"]) from None
 
 
 def _parse_yaml(source: str, text: str) -> Any:
@@ -119,6 +123,8 @@ def _parse_yaml(source: str, text: str) -> Any:
         raise DeclarationError(source, [f"invalid YAML: {where}{problem}"]) from None
     except yaml.YAMLError as exc:
         raise DeclarationError(source, [f"invalid YAML: {exc}"]) from None
+    except RecursionError:
+        raise DeclarationError(source, [f"invalid YAML: {TOO_DEEP}"]) from None
 
 
 def check(source: str, document: Any) -> list[DeclaredToken]:

@@ -14,6 +14,9 @@ GraphQL status codes follow LogScale's: a document that does not parse or valida
 schema is HTTP 400 with `{"errors": [...]}` (what LogScale answers, e.g. humio/cli#192); an error
 while executing (unknown token, bad configId) is HTTP 200 with `errors` and `data`.
 
+Hostile bodies get a clear error and cost little: over `max_body_bytes` is 413; not JSON, JSON
+nested too deeply to parse, or a document of more than MAX_DOCUMENT_TOKENS tokens is 400.
+
 The JSON body is parsed leniently (control characters allowed inside strings) because LogScale's
 own curl and Python examples send raw newlines inside the query string and LogScale accepts them.
 That is also why this module calls `ariadne.graphql` itself instead of mounting ariadne's ASGI
@@ -54,6 +57,7 @@ from logscale_fleet.sandbox.store import SandboxError, SandboxStore, random_toke
 __all__ = [
     "AUTH_FAILURE_BODY",
     "DEFAULT_MAX_BODY_BYTES",
+    "MAX_DOCUMENT_TOKENS",
     "SANDBOX_VERSION",
     "SandboxApp",
     "build_schema",
@@ -64,6 +68,11 @@ __all__ = [
 SANDBOX_VERSION = "1.204.0-sandbox"
 AUTH_FAILURE_BODY = "The supplied authentication is invalid"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+# Lexical tokens a GraphQL document may have. Validation costs time quadratic in the number of
+# fields (graphql-core's OverlappingFieldsCanBeMerged): a body of repeated fields well under the
+# size limit would hold the server's event loop for hours, one at this limit for about a second
+# or two. Real operations, introspection included, use about 200 tokens.
+MAX_DOCUMENT_TOKENS = 2_000
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -126,6 +135,10 @@ class _ErrorLog(logging.LoggerAdapter):  # type: ignore[type-arg]
     def error(self, msg: object, *args: object, **kwargs: Any) -> None:
         error = kwargs.get("exc_info")
         original = getattr(error, "original_error", None)
+        # A GraphQLError wrapping another (a variable that does not coerce) is the client's
+        # mistake too; only an exception from our own code is worth a traceback.
+        while isinstance(original, GraphQLError):
+            original = original.original_error
         if original is None or isinstance(original, SandboxError):
             self.logger.debug("GraphQL error: %s", msg)
         else:
@@ -152,7 +165,7 @@ class _Documents:
                 self._entries.move_to_end(query)
                 return entry
         try:
-            document = parse(query)
+            document = _parse(query)
         except GraphQLError:
             return None
         entry = (document, validate(self._schema, document))
@@ -265,9 +278,8 @@ class SandboxApp:
         try:
             # strict=False: raw newlines inside strings, as LogScale's documented examples send.
             return True, json.loads(raw, strict=False)
-        except (ValueError, UnicodeDecodeError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
-            await _json(send, 400, _errors(f"request body is not valid JSON: {reason}"))
+        except (ValueError, RecursionError) as exc:
+            await _json(send, 400, _errors(f"request body is not valid JSON: {_json_problem(exc)}"))
             return False, None
 
     async def _too_large(self, send: Send, exc: _BodyTooLarge) -> None:
@@ -332,7 +344,9 @@ class SandboxApp:
             data,
             context_value=context,
             query_document=document,
-            # Only used with a cached document; without one, ariadne parses and reports.
+            # Without a cached document ariadne parses (with the same token limit) and reports.
+            query_parser=_query_parser,
+            # Only used with a cached document, whose validation errors are already known.
             query_validator=validated if document is not None else None,
             logger=self._error_log,
             error_formatter=format_error,
@@ -373,8 +387,8 @@ class SandboxApp:
             return True, None
         try:
             return True, json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            await _json(send, 400, _errors("request body is not valid JSON"))
+        except (ValueError, RecursionError) as exc:
+            await _json(send, 400, _errors(f"request body is not valid JSON: {_json_problem(exc)}"))
             return False, None
 
     async def _get_faults(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -408,6 +422,27 @@ class SandboxApp:
 
 def _errors(message: str) -> dict[str, Any]:
     return {"errors": [{"message": message}]}
+
+
+def _json_problem(exc: ValueError | RecursionError) -> str:
+    """Why a body is not JSON, in words a client developer can act on."""
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8"
+    if isinstance(exc, RecursionError):
+        # json.loads recurses once per level of nesting: a deep enough body (a few kilobytes of
+        # `[`) exhausts the interpreter's stack, which must be a 400, not a crashed request.
+        return "nested too deeply"
+    return str(exc)  # e.g. an integer longer than Python's 4300-digit conversion limit
+
+
+def _parse(query: str) -> DocumentNode:
+    return parse(query, max_tokens=MAX_DOCUMENT_TOKENS)
+
+
+def _query_parser(context: Any, data: dict[str, Any]) -> DocumentNode:
+    return _parse(data["query"])
 
 
 def _request_problem(data: Any) -> str | None:
