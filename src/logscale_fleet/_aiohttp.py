@@ -36,6 +36,9 @@ async def _read_capped(answer: aiohttp.ClientResponse) -> bytes:
     return b"".join(parts)
 
 
+KEEPALIVE_SECONDS = 4.0
+
+
 class AiohttpResponse:
     """The part of a response the generated client reads."""
 
@@ -69,7 +72,14 @@ class AiohttpClient:
     def _get_session(self) -> aiohttp.ClientSession:
         # Created on first use: an aiohttp session binds to the running event loop.
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._max_connections, ssl=self._ssl)
+            connector = aiohttp.TCPConnector(
+                limit=self._max_connections,
+                ssl=self._ssl,
+                # aiohttp does not check a pooled socket before reuse; closing idle ones before
+                # common server idle timeouts (uvicorn: 5 s) keeps a create from meeting a socket
+                # the server already closed, which would fail it ambiguously.
+                keepalive_timeout=KEEPALIVE_SECONDS,
+            )
             self._session = aiohttp.ClientSession(
                 connector=connector, timeout=self._client_timeout(None), auto_decompress=True
             )

@@ -1,0 +1,243 @@
+"""Start-up wall time of the CLI and of `import logscale_fleet`, against httpx and pydantic.
+
+    uv run python -m bench.startup [--repeat 15] [--mode as-is compiled] [--importtime]
+
+Every command runs as a fresh process, commands interleaved, `--repeat` times after one warm-up
+run each; medians reported. Two bytecode modes, alternating round by round:
+
+  as-is     the environment as it is. Where PYTHONDONTWRITEBYTECODE=1 is set (this workplace
+            sets it) and the project is an editable install, src/ and generated/ have no
+            .pyc files and every start compiles them in memory again.
+  compiled  the same after `python -m compileall src generated`, i.e. what a normal install
+            gives (pip compiles on install; Python writes .pyc on first import when allowed).
+            The __pycache__ folders this creates are removed again at the end.
+
+`--importtime` also prints the slowest imports (python -X importtime) of `import logscale_fleet;
+logscale_fleet.FleetClient` and of `logscale-fleet --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.common import (
+    PROJECT_DIR,
+    Section,
+    fmt_ratio,
+    machine_lines,
+    median,
+    met,
+    run_main,
+    table,
+)
+
+PYTHON = sys.executable
+CLI = str(Path(sys.executable).with_name("logscale-fleet"))
+COMMANDS: dict[str, list[str]] = {
+    "python -c pass": [PYTHON, "-c", "pass"],
+    'python -c "import httpx"': [PYTHON, "-c", "import httpx"],
+    'python -c "import httpx, pydantic"': [PYTHON, "-c", "import httpx, pydantic"],
+    'python -c "import logscale_fleet"': [PYTHON, "-c", "import logscale_fleet"],
+    'python -c "import logscale_fleet; logscale_fleet.FleetClient"': [
+        PYTHON,
+        "-c",
+        "import logscale_fleet; logscale_fleet.FleetClient",
+    ],
+    "logscale-fleet --help": [CLI, "--help"],
+    "logscale-fleet --sandbox tokens create x": [CLI, "--sandbox", "tokens", "create", "x"],
+}
+HTTPX = 'python -c "import httpx"'
+HTTPX_PYDANTIC = 'python -c "import httpx, pydantic"'
+IMPORT = 'python -c "import logscale_fleet"'
+IMPORT_CLIENT = 'python -c "import logscale_fleet; logscale_fleet.FleetClient"'
+HELP = "logscale-fleet --help"
+MODES = ("as-is", "compiled")
+SOURCE_DIRS = ("src", "generated")
+COMMAND_TIMEOUT = 60.0
+
+
+def time_command(argv: Sequence[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(  # noqa: S603 - fixed commands above
+        argv,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed: {result.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def pycache_dirs() -> set[Path]:
+    return {p for d in SOURCE_DIRS for p in (PROJECT_DIR / d).rglob("__pycache__")}
+
+
+@contextmanager
+def compiled_bytecode(pre_existing: set[Path]) -> Iterator[None]:
+    """Compile src/ and generated/ into __pycache__; remove what we added on the way out."""
+    subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
+        [PYTHON, "-m", "compileall", "-q", *SOURCE_DIRS],
+        cwd=PROJECT_DIR,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        remove_pycache(pre_existing)
+
+
+def remove_pycache(keep: set[Path]) -> None:
+    for path in pycache_dirs() - keep:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def measure(
+    *, repeat: int, modes: Sequence[str], progress: Callable[[str], None] | None = None
+) -> tuple[Section, dict[str, dict[str, float]]]:
+    pre_existing = pycache_dirs()
+    results: dict[str, dict[str, list[float]]] = {m: {c: [] for c in COMMANDS} for m in modes}
+    with tempfile.TemporaryDirectory(prefix="logscale-fleet-bench-") as tmp:
+        env = dict(os.environ)
+        env["LOGSCALE_FLEET_SANDBOX_DB"] = str(Path(tmp) / "sandbox.sqlite3")
+        try:
+            for round_no in range(repeat + 1):  # round 0 warms disk caches and the sandbox db
+                for mode in modes if round_no % 2 == 0 else list(reversed(modes)):
+                    with _mode(mode, pre_existing):
+                        names = list(COMMANDS)
+                        shift = round_no % len(names)
+                        for name in names[shift:] + names[:shift]:
+                            elapsed = time_command(COMMANDS[name], env)
+                            if round_no:
+                                results[mode][name].append(elapsed)
+                if progress:
+                    progress(f"start-up: round {round_no}/{repeat} done")
+        finally:
+            remove_pycache(pre_existing)
+    medians = {m: {c: median(v) * 1000 for c, v in by.items()} for m, by in results.items()}
+    return section(medians, repeat, had_bytecode=bool(pre_existing)), medians
+
+
+@contextmanager
+def _mode(mode: str, pre_existing: set[Path]) -> Iterator[None]:
+    if mode == "compiled":
+        with compiled_bytecode(pre_existing):
+            yield
+    else:
+        yield
+
+
+def section(medians: dict[str, dict[str, float]], repeat: int, *, had_bytecode: bool) -> Section:
+    out = Section("Start-up: fresh processes")
+    modes = list(medians)
+    rows = []
+    for name in COMMANDS:
+        row = [f"`{name}`"]
+        for mode in modes:
+            row.append(f"{medians[mode][name]:.0f}")
+        for mode in modes:
+            row.append(fmt_ratio(medians[mode][name] / medians[mode][HTTPX]))
+        rows.append(row)
+    header = ["command", *(f"ms, {m}" for m in modes), *(f"vs import httpx, {m}" for m in modes)]
+    dont_write = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+    out.lines += [
+        f"Median of {repeat} runs per command, commands interleaved, bytecode modes alternating. "
+        "*as-is*: this environment "
+        f"(PYTHONDONTWRITEBYTECODE{'=1' if dont_write else ' unset'}; editable install; "
+        f"{'some' if had_bytecode else 'no'} .pyc files for src/ and generated/). "
+        "*compiled*: after `python -m compileall src generated`, as a normal install has.",
+        "",
+        *table(header, rows),
+        "",
+    ]
+    for mode in modes:
+        m = medians[mode]
+        ratio = m[IMPORT] / m[HTTPX_PYDANTIC]
+        out.targets.append(
+            (
+                f"`import logscale_fleet` <= 1.5x `import httpx, pydantic` ({mode})",
+                ratio <= 1.5,
+                f"{m[IMPORT]:.0f} vs {m[HTTPX_PYDANTIC]:.0f} ms = {ratio:.2f}x; "
+                f"with FleetClient loaded {m[IMPORT_CLIENT] / m[HTTPX_PYDANTIC]:.2f}x",
+            )
+        )
+        ratio = m[HELP] / m[HTTPX]
+        out.targets.append(
+            (
+                f"`logscale-fleet --help` <= 2x `import httpx` ({mode})",
+                ratio <= 2.0,
+                f"{m[HELP]:.0f} vs {m[HTTPX]:.0f} ms = {ratio:.2f}x",
+            )
+        )
+    return out
+
+
+def slowest_imports(argv: Sequence[str], count: int = 12) -> list[tuple[int, int, str]]:
+    """(cumulative µs, self µs, module) of the slowest imports, from python -X importtime."""
+    env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
+    result = subprocess.run(  # noqa: S603 - fixed commands above
+        argv, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=False
+    )
+    rows = []
+    for line in result.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        own, cumulative, module = line.removeprefix("import time:").split("|")
+        # Only top-level imports: nested ones are counted in their parent's cumulative time.
+        if module.startswith(" ") and not module.startswith("  "):
+            rows.append((int(cumulative), int(own), module.strip()))
+    return sorted(rows, reverse=True)[:count]
+
+
+def importtime_lines() -> list[str]:
+    lines = []
+    for name in (IMPORT_CLIENT, HELP):
+        rows = [
+            [f"`{module}`", f"{cumulative / 1000:.1f}", f"{own / 1000:.1f}"]
+            for cumulative, own, module in slowest_imports(COMMANDS[name])
+        ]
+        lines += [
+            f"Slowest top-level imports of `{name}` (python -X importtime, one run):",
+            "",
+            *table(["module", "cumulative ms", "own ms"], rows),
+            "",
+        ]
+    return lines
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repeat", type=int, default=15, help="runs per command and mode (15)")
+    parser.add_argument(
+        "--mode", nargs="+", choices=MODES, default=list(MODES), help="bytecode modes (both)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_arguments(parser)
+    parser.add_argument("--importtime", action="store_true", help="also list slowest imports")
+    args = parser.parse_args()
+    result, _ = measure(repeat=args.repeat, modes=args.mode)
+    print("\n".join(machine_lines()), "", result.markdown(), sep="\n")
+    print("\n".join(f"- {t}: {met(ok)} ({numbers})" for t, ok, numbers in result.targets))
+    if args.importtime:
+        print("", *importtime_lines(), sep="\n")
+
+
+if __name__ == "__main__":
+    run_main(main)
