@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from logscale_fleet import ConfigurationError
@@ -81,6 +81,8 @@ def test_settings_are_valid_or_a_configuration_error_without_the_token(
     url: str, token: tuple[str, str, str]
 ) -> None:
     prefix, core, suffix = token
+    # A URL that happens to contain the token's text may show it as the URL; that is no leak.
+    assume(core.casefold() not in url.casefold())
     value = prefix + core + suffix
     try:
         resolved = resolve_settings(url, value, env={}, warn_insecure=False)
