@@ -23,6 +23,7 @@ from logscale_fleet import _validate
 from logscale_fleet._http import HttpBackend, build_http_client, httpx_timeout, request_headers
 from logscale_fleet._retry import RetryPolicy
 from logscale_fleet.errors import (
+    ConfigurationError,
     InvalidInputError,
     InvalidResponseError,
     ServerError,
@@ -211,7 +212,11 @@ class FleetClient:
         options: dict[str, Any] = {"headers": self._headers}
         timeouts = self._settings.timeouts
         if timeout is not None:
-            timeouts = Timeouts.of(timeout)
+            try:
+                timeouts = Timeouts.of(timeout)
+            except ConfigurationError as exc:
+                # A per-call argument: bad input to this call, not a broken configuration.
+                raise InvalidInputError("timeout", exc.message) from None
             options["timeout"] = httpx_timeout(timeouts)
         policy = self._retry
         if max_retries is not None:

@@ -245,3 +245,14 @@ async def test_a_server_slower_than_the_total_limit_cannot_hold_a_call(
         await fleet.create_install_token("web", timeout=0.1)
     assert caught.value.request_sent is True
     assert len(httpx_mock.get_requests()) == 1
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, float("nan")])
+async def test_a_bad_per_call_timeout_is_invalid_input(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock, timeout: float
+) -> None:
+    from logscale_fleet import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="timeout"):
+        await fleet.list_install_tokens(timeout=timeout)
+    assert httpx_mock.get_requests() == []
