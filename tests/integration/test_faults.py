@@ -17,13 +17,9 @@ from tests.integration.conftest import no_wait
 
 
 def injected(sandbox: ThreadedSandbox) -> int:
-    counts = sandbox.fault_counts()
-    total = counts.get("injected_total")
-    if isinstance(total, int):
-        return total
-    injected_by_kind = counts.get("injected", {})
-    assert isinstance(injected_by_kind, dict)
-    return sum(int(v) for v in injected_by_kind.values())
+    total = sandbox.fault_counts()["total"]
+    assert isinstance(total, int)
+    return total
 
 
 async def tokens_named(fleet: FleetClient, name: str) -> int:

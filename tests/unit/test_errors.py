@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 import httpx
 import pytest
 from pytest_httpx import HTTPXMock
@@ -184,7 +186,7 @@ async def test_a_read_timeout_is_a_timeout_error_that_may_have_been_processed(
     with pytest.raises(TimeoutError) as caught:
         await fleet.create_install_token("web")
     assert isinstance(caught.value, TransportError)
-    assert isinstance(caught.value, __builtins__["TimeoutError"])  # type: ignore[index]
+    assert isinstance(caught.value, builtins.TimeoutError)
     assert caught.value.request_sent is True
     assert "waiting for the answer" in str(caught.value)
 

@@ -153,16 +153,12 @@ def _introspect(args: argparse.Namespace, *, url: str | None) -> tuple[str, str,
     import os
 
     from logscale_fleet.cli import logs
-    from logscale_fleet.cli.session import open_client
+    from logscale_fleet.cli.session import is_configured, open_client
     from logscale_fleet.settings import URL_VARIABLES
 
     if url is not None:
         args.url = url
-    elif (
-        not args.sandbox
-        and args.url is None
-        and not any(os.environ.get(name, "").strip() for name in URL_VARIABLES)
-    ):
+    elif not args.sandbox and args.url is None and not is_configured(os.environ, URL_VARIABLES):
         # Pulling the sandbox's schema by accident would be useless: ask for a source.
         raise InvalidInputError(
             "--from",

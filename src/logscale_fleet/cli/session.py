@@ -73,11 +73,11 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
         fleet = FleetClient.sandbox(timeout=timeout)
         notice(f"using the local sandbox, not a LogScale (state: {_sandbox_state()})")
         return fleet
-    if args.url is None and not _configured(env, URL_VARIABLES):
+    if args.url is None and not is_configured(env, URL_VARIABLES):
         if (
             args.api_token is not None
             or args.api_token_file is not None
-            or _configured(env, TOKEN_VARIABLES + TOKEN_FILE_VARIABLES)
+            or is_configured(env, TOKEN_VARIABLES + TOKEN_FILE_VARIABLES)
         ):
             raise ConfigurationError(
                 "an API token is configured but no LogScale URL: pass --url or set "
@@ -99,7 +99,8 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
     )
 
 
-def _configured(env: Mapping[str, str], names: tuple[str, ...]) -> bool:
+def is_configured(env: Mapping[str, str], names: tuple[str, ...]) -> bool:
+    """Whether any of these environment variables holds a value."""
     return any(env.get(name, "").strip() for name in names)
 
 
