@@ -26,6 +26,22 @@ COMMAND_FIELDS = ("linuxCommand", "windowsCommand", "macosCommand")
 OS_FIELDS = {"linux": "linuxCommand", "windows": "windowsCommand", "macos": "macosCommand"}
 
 
+def printable(text: str) -> str:
+    """`text` safe to show on a terminal: control and formatting characters (escape sequences,
+    carriage returns, bidirectional overrides) are shown as escapes, so a server-provided name
+    cannot rewrite or hide a line of a table or a plan. JSON output stays exact and skips this."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 def mask(value: str) -> str:
     if len(value) < MIN_LENGTH_FOR_PREFIX:
         return ELLIPSIS
