@@ -11,6 +11,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from logscale_fleet import (
+    APIStatusError,
     AuthenticationError,
     GraphQLError,
     LogScaleError,
@@ -80,7 +81,7 @@ async def test_queries_do_not_retry_errors_that_will_repeat(
     fleet: RecordingFleetClient,
     httpx_mock: HTTPXMock,
     status: int,
-    error_class: type[LogScaleError],
+    error_class: type[APIStatusError],
 ) -> None:
     httpx_mock.add_response(status_code=status)
     with pytest.raises(error_class) as caught:
