@@ -98,7 +98,7 @@ def _readme_fixture_example() -> str:
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
     examples = [b for b in blocks if "logscale_sandbox" in b]
     assert len(examples) == 1, "the README's sandbox section should have one fixture example"
-    return examples[0]
+    return str(examples[0])
 
 
 def test_the_readme_fixture_example_runs_as_written_without_asyncio_mode_auto(
