@@ -4,6 +4,11 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .assign_log_collector_configuration import AssignLogCollectorConfiguration
+    from .assign_log_collectors_to_configuration import (
+        AssignLogCollectorsToConfiguration,
+        AssignLogCollectorsToConfigurationAssignLogCollectorsToConfiguration,
+    )
     from .base_client import FleetBaseClient
     from .base_model import BaseModel
     from .client import Client
@@ -11,15 +16,32 @@ if TYPE_CHECKING:
         CreateFleetInstallToken,
         CreateFleetInstallTokenCreateFleetInstallToken,
     )
+    from .create_log_collector_group import (
+        CreateLogCollectorGroup,
+        CreateLogCollectorGroupCreateLogCollectorGroup,
+    )
     from .default_fleet_installation_token import (
         DefaultFleetInstallationToken,
         DefaultFleetInstallationTokenDefaultFleetInstallationToken,
     )
     from .delete_fleet_install_token import DeleteFleetInstallToken
+    from .delete_log_collector_group import DeleteLogCollectorGroup
+    from .disable_log_collector_instance_debug_logging import (
+        DisableLogCollectorInstanceDebugLogging,
+    )
+    from .enable_log_collector_instance_debug_logging import (
+        EnableLogCollectorInstanceDebugLogging,
+    )
     from .enums import (
+        Fleet__SortBy,
         FleetConfiguration__SortBy,
+        FleetGroups__SortBy,
         FleetInstallationTokens__SortBy,
+        LogCollectorConfigurationAssignmentType,
+        LogCollectorStatusType,
         OrderBy,
+        SearchFleetOsFilter,
+        SearchFleetStatusFilter,
     )
     from .fleet_installation_token import (
         FleetInstallationToken,
@@ -30,15 +52,43 @@ if TYPE_CHECKING:
         FleetInstallationTokensFleetInstallationTokens,
     )
     from .fragments import (
+        CollectorConfigInfo,
+        CollectorConfigInfoGroup,
+        CollectorDetailsFields,
+        CollectorDetailsFieldsConfigurations,
+        CollectorDetailsFieldsLabels,
+        CollectorFields,
+        CollectorFieldsConfigurations,
+        CollectorFieldsGroups,
+        CollectorFieldsLabels,
         ConfigurationFields,
         ConfigurationSummary,
+        GroupFields,
+        GroupFieldsConfigurations,
         InstallTokenFields,
         InstallTokenFieldsAssignedConfiguration,
         InstallTokenFieldsInstallationCommands,
     )
+    from .get_log_collector_details import (
+        GetLogCollectorDetails,
+        GetLogCollectorDetailsGetLogCollectorDetails,
+    )
+    from .get_lost_collector_days import GetLostCollectorDays
+    from .input_types import SearchFleetVersionFilter
     from .log_collector_configuration import (
         LogCollectorConfiguration,
         LogCollectorConfigurationLogCollectorConfiguration,
+    )
+    from .log_collector_installers import (
+        LogCollectorInstallers,
+        LogCollectorInstallersLogCollectorInstallers,
+    )
+    from .log_collector_versions_available import LogCollectorVersionsAvailable
+    from .search_fleet import (
+        SearchFleet,
+        SearchFleetSearchFleetSearchFleetInProgress,
+        SearchFleetSearchFleetSearchFleetResultSet,
+        SearchFleetSearchFleetSearchFleetResultSetResults,
     )
     from .search_fleet_installation_tokens import (
         SearchFleetInstallationTokens,
@@ -50,6 +100,17 @@ if TYPE_CHECKING:
         SearchLogCollectorConfigurationsSearchLogCollectorConfigurations,
         SearchLogCollectorConfigurationsSearchLogCollectorConfigurationsResults,
     )
+    from .search_log_collector_groups import (
+        SearchLogCollectorGroups,
+        SearchLogCollectorGroupsSearchLogCollectorGroups,
+        SearchLogCollectorGroupsSearchLogCollectorGroupsResults,
+    )
+    from .set_lost_collector_days import SetLostCollectorDays
+    from .set_wanted_log_collector_version import SetWantedLogCollectorVersion
+    from .unenroll_log_collectors import (
+        UnenrollLogCollectors,
+        UnenrollLogCollectorsUnenrollLogCollectors,
+    )
     from .update_fleet_install_token_config_id import (
         UpdateFleetInstallTokenConfigId,
         UpdateFleetInstallTokenConfigIdUpdateFleetInstallTokenConfigId,
@@ -58,39 +119,106 @@ if TYPE_CHECKING:
         UpdateFleetInstallTokenName,
         UpdateFleetInstallTokenNameUpdateFleetInstallTokenName,
     )
+    from .update_log_collector_group_config_ids import (
+        UpdateLogCollectorGroupConfigIds,
+        UpdateLogCollectorGroupConfigIdsUpdateLogCollectorGroupConfigIds,
+    )
+    from .update_log_collector_group_filter import (
+        UpdateLogCollectorGroupFilter,
+        UpdateLogCollectorGroupFilterUpdateLogCollectorGroupFilter,
+    )
+    from .update_log_collector_group_name import (
+        UpdateLogCollectorGroupName,
+        UpdateLogCollectorGroupNameUpdateLogCollectorGroupName,
+    )
+    from .update_log_collector_group_wanted_version import (
+        UpdateLogCollectorGroupWantedVersion,
+        UpdateLogCollectorGroupWantedVersionUpdateLogCollectorGroupWantedVersion,
+    )
 _LAZY_IMPORTS = {
+    "AssignLogCollectorConfiguration": ".assign_log_collector_configuration",
+    "AssignLogCollectorsToConfiguration": ".assign_log_collectors_to_configuration",
+    "AssignLogCollectorsToConfigurationAssignLogCollectorsToConfiguration": ".assign_log_collectors_to_configuration",
     "BaseModel": ".base_model",
     "Client": ".client",
+    "CollectorConfigInfo": ".fragments",
+    "CollectorConfigInfoGroup": ".fragments",
+    "CollectorDetailsFields": ".fragments",
+    "CollectorDetailsFieldsConfigurations": ".fragments",
+    "CollectorDetailsFieldsLabels": ".fragments",
+    "CollectorFields": ".fragments",
+    "CollectorFieldsConfigurations": ".fragments",
+    "CollectorFieldsGroups": ".fragments",
+    "CollectorFieldsLabels": ".fragments",
     "ConfigurationFields": ".fragments",
     "ConfigurationSummary": ".fragments",
     "CreateFleetInstallToken": ".create_fleet_install_token",
     "CreateFleetInstallTokenCreateFleetInstallToken": ".create_fleet_install_token",
+    "CreateLogCollectorGroup": ".create_log_collector_group",
+    "CreateLogCollectorGroupCreateLogCollectorGroup": ".create_log_collector_group",
     "DefaultFleetInstallationToken": ".default_fleet_installation_token",
     "DefaultFleetInstallationTokenDefaultFleetInstallationToken": ".default_fleet_installation_token",
     "DeleteFleetInstallToken": ".delete_fleet_install_token",
+    "DeleteLogCollectorGroup": ".delete_log_collector_group",
+    "DisableLogCollectorInstanceDebugLogging": ".disable_log_collector_instance_debug_logging",
+    "EnableLogCollectorInstanceDebugLogging": ".enable_log_collector_instance_debug_logging",
     "FleetBaseClient": ".base_client",
     "FleetConfiguration__SortBy": ".enums",
+    "FleetGroups__SortBy": ".enums",
     "FleetInstallationToken": ".fleet_installation_token",
     "FleetInstallationTokenFleetInstallationToken": ".fleet_installation_token",
     "FleetInstallationTokens": ".fleet_installation_tokens",
     "FleetInstallationTokensFleetInstallationTokens": ".fleet_installation_tokens",
     "FleetInstallationTokens__SortBy": ".enums",
+    "Fleet__SortBy": ".enums",
+    "GetLogCollectorDetails": ".get_log_collector_details",
+    "GetLogCollectorDetailsGetLogCollectorDetails": ".get_log_collector_details",
+    "GetLostCollectorDays": ".get_lost_collector_days",
+    "GroupFields": ".fragments",
+    "GroupFieldsConfigurations": ".fragments",
     "InstallTokenFields": ".fragments",
     "InstallTokenFieldsAssignedConfiguration": ".fragments",
     "InstallTokenFieldsInstallationCommands": ".fragments",
     "LogCollectorConfiguration": ".log_collector_configuration",
+    "LogCollectorConfigurationAssignmentType": ".enums",
     "LogCollectorConfigurationLogCollectorConfiguration": ".log_collector_configuration",
+    "LogCollectorInstallers": ".log_collector_installers",
+    "LogCollectorInstallersLogCollectorInstallers": ".log_collector_installers",
+    "LogCollectorStatusType": ".enums",
+    "LogCollectorVersionsAvailable": ".log_collector_versions_available",
     "OrderBy": ".enums",
+    "SearchFleet": ".search_fleet",
     "SearchFleetInstallationTokens": ".search_fleet_installation_tokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokens": ".search_fleet_installation_tokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokensResults": ".search_fleet_installation_tokens",
+    "SearchFleetOsFilter": ".enums",
+    "SearchFleetSearchFleetSearchFleetInProgress": ".search_fleet",
+    "SearchFleetSearchFleetSearchFleetResultSet": ".search_fleet",
+    "SearchFleetSearchFleetSearchFleetResultSetResults": ".search_fleet",
+    "SearchFleetStatusFilter": ".enums",
+    "SearchFleetVersionFilter": ".input_types",
     "SearchLogCollectorConfigurations": ".search_log_collector_configurations",
     "SearchLogCollectorConfigurationsSearchLogCollectorConfigurations": ".search_log_collector_configurations",
     "SearchLogCollectorConfigurationsSearchLogCollectorConfigurationsResults": ".search_log_collector_configurations",
+    "SearchLogCollectorGroups": ".search_log_collector_groups",
+    "SearchLogCollectorGroupsSearchLogCollectorGroups": ".search_log_collector_groups",
+    "SearchLogCollectorGroupsSearchLogCollectorGroupsResults": ".search_log_collector_groups",
+    "SetLostCollectorDays": ".set_lost_collector_days",
+    "SetWantedLogCollectorVersion": ".set_wanted_log_collector_version",
+    "UnenrollLogCollectors": ".unenroll_log_collectors",
+    "UnenrollLogCollectorsUnenrollLogCollectors": ".unenroll_log_collectors",
     "UpdateFleetInstallTokenConfigId": ".update_fleet_install_token_config_id",
     "UpdateFleetInstallTokenConfigIdUpdateFleetInstallTokenConfigId": ".update_fleet_install_token_config_id",
     "UpdateFleetInstallTokenName": ".update_fleet_install_token_name",
     "UpdateFleetInstallTokenNameUpdateFleetInstallTokenName": ".update_fleet_install_token_name",
+    "UpdateLogCollectorGroupConfigIds": ".update_log_collector_group_config_ids",
+    "UpdateLogCollectorGroupConfigIdsUpdateLogCollectorGroupConfigIds": ".update_log_collector_group_config_ids",
+    "UpdateLogCollectorGroupFilter": ".update_log_collector_group_filter",
+    "UpdateLogCollectorGroupFilterUpdateLogCollectorGroupFilter": ".update_log_collector_group_filter",
+    "UpdateLogCollectorGroupName": ".update_log_collector_group_name",
+    "UpdateLogCollectorGroupNameUpdateLogCollectorGroupName": ".update_log_collector_group_name",
+    "UpdateLogCollectorGroupWantedVersion": ".update_log_collector_group_wanted_version",
+    "UpdateLogCollectorGroupWantedVersionUpdateLogCollectorGroupWantedVersion": ".update_log_collector_group_wanted_version",
 }
 
 
@@ -109,36 +237,87 @@ def __dir__():
 
 
 __all__ = [
+    "AssignLogCollectorConfiguration",
+    "AssignLogCollectorsToConfiguration",
+    "AssignLogCollectorsToConfigurationAssignLogCollectorsToConfiguration",
     "BaseModel",
     "Client",
+    "CollectorConfigInfo",
+    "CollectorConfigInfoGroup",
+    "CollectorDetailsFields",
+    "CollectorDetailsFieldsConfigurations",
+    "CollectorDetailsFieldsLabels",
+    "CollectorFields",
+    "CollectorFieldsConfigurations",
+    "CollectorFieldsGroups",
+    "CollectorFieldsLabels",
     "ConfigurationFields",
     "ConfigurationSummary",
     "CreateFleetInstallToken",
     "CreateFleetInstallTokenCreateFleetInstallToken",
+    "CreateLogCollectorGroup",
+    "CreateLogCollectorGroupCreateLogCollectorGroup",
     "DefaultFleetInstallationToken",
     "DefaultFleetInstallationTokenDefaultFleetInstallationToken",
     "DeleteFleetInstallToken",
+    "DeleteLogCollectorGroup",
+    "DisableLogCollectorInstanceDebugLogging",
+    "EnableLogCollectorInstanceDebugLogging",
     "FleetBaseClient",
     "FleetConfiguration__SortBy",
+    "FleetGroups__SortBy",
     "FleetInstallationToken",
     "FleetInstallationTokenFleetInstallationToken",
     "FleetInstallationTokens",
     "FleetInstallationTokensFleetInstallationTokens",
     "FleetInstallationTokens__SortBy",
+    "Fleet__SortBy",
+    "GetLogCollectorDetails",
+    "GetLogCollectorDetailsGetLogCollectorDetails",
+    "GetLostCollectorDays",
+    "GroupFields",
+    "GroupFieldsConfigurations",
     "InstallTokenFields",
     "InstallTokenFieldsAssignedConfiguration",
     "InstallTokenFieldsInstallationCommands",
     "LogCollectorConfiguration",
+    "LogCollectorConfigurationAssignmentType",
     "LogCollectorConfigurationLogCollectorConfiguration",
+    "LogCollectorInstallers",
+    "LogCollectorInstallersLogCollectorInstallers",
+    "LogCollectorStatusType",
+    "LogCollectorVersionsAvailable",
     "OrderBy",
+    "SearchFleet",
     "SearchFleetInstallationTokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokensResults",
+    "SearchFleetOsFilter",
+    "SearchFleetSearchFleetSearchFleetInProgress",
+    "SearchFleetSearchFleetSearchFleetResultSet",
+    "SearchFleetSearchFleetSearchFleetResultSetResults",
+    "SearchFleetStatusFilter",
+    "SearchFleetVersionFilter",
     "SearchLogCollectorConfigurations",
     "SearchLogCollectorConfigurationsSearchLogCollectorConfigurations",
     "SearchLogCollectorConfigurationsSearchLogCollectorConfigurationsResults",
+    "SearchLogCollectorGroups",
+    "SearchLogCollectorGroupsSearchLogCollectorGroups",
+    "SearchLogCollectorGroupsSearchLogCollectorGroupsResults",
+    "SetLostCollectorDays",
+    "SetWantedLogCollectorVersion",
+    "UnenrollLogCollectors",
+    "UnenrollLogCollectorsUnenrollLogCollectors",
     "UpdateFleetInstallTokenConfigId",
     "UpdateFleetInstallTokenConfigIdUpdateFleetInstallTokenConfigId",
     "UpdateFleetInstallTokenName",
     "UpdateFleetInstallTokenNameUpdateFleetInstallTokenName",
+    "UpdateLogCollectorGroupConfigIds",
+    "UpdateLogCollectorGroupConfigIdsUpdateLogCollectorGroupConfigIds",
+    "UpdateLogCollectorGroupFilter",
+    "UpdateLogCollectorGroupFilterUpdateLogCollectorGroupFilter",
+    "UpdateLogCollectorGroupName",
+    "UpdateLogCollectorGroupNameUpdateLogCollectorGroupName",
+    "UpdateLogCollectorGroupWantedVersion",
+    "UpdateLogCollectorGroupWantedVersionUpdateLogCollectorGroupWantedVersion",
 ]

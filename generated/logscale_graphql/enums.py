@@ -12,11 +12,55 @@ class FleetConfiguration__SortBy(str, Enum):
     LastModified = "LastModified"
 
 
+class FleetGroups__SortBy(str, Enum):
+    Filter = "Filter"
+    WantedVersion = "WantedVersion"
+    Collectors = "Collectors"
+    Name = "Name"
+
+
 class FleetInstallationTokens__SortBy(str, Enum):
     Name = "Name"
     ConfigName = "ConfigName"
 
 
+class Fleet__SortBy(str, Enum):
+    Hostname = "Hostname"
+    System = "System"
+    Version = "Version"
+    Ingest = "Ingest"
+    LastActivity = "LastActivity"
+    ConfigName = "ConfigName"
+    CpuAverage5Min = "CpuAverage5Min"
+    MemoryMax5Min = "MemoryMax5Min"
+    DiskMax5Min = "DiskMax5Min"
+    Change = "Change"
+    Labels = "Labels"
+
+
+class LogCollectorConfigurationAssignmentType(str, Enum):
+    Group = "Group"
+    Manual = "Manual"
+    Test = "Test"
+
+
+class LogCollectorStatusType(str, Enum):
+    Error = "Error"
+    OK = "OK"
+
+
 class OrderBy(str, Enum):
     DESC = "DESC"
     ASC = "ASC"
+
+
+class SearchFleetOsFilter(str, Enum):
+    Unknown = "Unknown"
+    MacOS = "MacOS"
+    Linux = "Linux"
+    Windows = "Windows"
+
+
+class SearchFleetStatusFilter(str, Enum):
+    Error = "Error"
+    OK = "OK"

@@ -4,7 +4,83 @@
 from datetime import datetime
 from typing import Optional
 
+from pydantic import Field
+
 from .base_model import BaseModel
+from .enums import LogCollectorConfigurationAssignmentType, LogCollectorStatusType
+
+
+class CollectorConfigInfo(BaseModel):
+    id: str
+    name: str
+    assignment: LogCollectorConfigurationAssignmentType
+    group: Optional["CollectorConfigInfoGroup"]
+
+
+class CollectorConfigInfoGroup(BaseModel):
+    id: str
+    name: str
+
+
+class CollectorDetailsFields(BaseModel):
+    id: Optional[str]
+    machine_id: str
+    hostname: str
+    system: str
+    version: str
+    last_activity: str
+    ingest_last_24_h: Optional[int]
+    ip_address: Optional[str]
+    configurations: list["CollectorDetailsFieldsConfigurations"]
+    status: Optional[LogCollectorStatusType]
+    errors: list[str]
+    cpu_average_5_min: Optional[float]
+    memory_max_5_min: Optional[int]
+    disk_max_5_min: Optional[float]
+    labels: list["CollectorDetailsFieldsLabels"]
+
+
+class CollectorDetailsFieldsConfigurations(CollectorConfigInfo):
+    pass
+
+
+class CollectorDetailsFieldsLabels(BaseModel):
+    name: str
+    value: str
+
+
+class CollectorFields(BaseModel):
+    id: Optional[str]
+    machine_id: str
+    hostname: str
+    system: str
+    version: str
+    last_activity: str
+    ingest_last_24_h: int
+    ip_address: Optional[str]
+    config_id: Optional[str]
+    config_name: Optional[str]
+    configurations: list["CollectorFieldsConfigurations"]
+    groups: list["CollectorFieldsGroups"]
+    wanted_version: Optional[str]
+    uses_remote_update: bool
+    status: Optional[LogCollectorStatusType]
+    errors: list[str]
+    labels: list["CollectorFieldsLabels"]
+
+
+class CollectorFieldsConfigurations(CollectorConfigInfo):
+    pass
+
+
+class CollectorFieldsGroups(BaseModel):
+    id: str
+    name: str
+
+
+class CollectorFieldsLabels(BaseModel):
+    name: str
+    value: str
 
 
 class ConfigurationFields(BaseModel):
@@ -29,6 +105,20 @@ class ConfigurationSummary(BaseModel):
     version: int
 
 
+class GroupFields(BaseModel):
+    id: str
+    name: str
+    filter_: Optional[str] = Field(alias="filter")
+    configurations: list["GroupFieldsConfigurations"]
+    collector_count: Optional[int]
+    wanted_version: Optional[str]
+    only_uses_remote_updates: bool
+
+
+class GroupFieldsConfigurations(ConfigurationSummary):
+    pass
+
+
 class InstallTokenFields(BaseModel):
     name: str
     token: str
@@ -47,6 +137,10 @@ class InstallTokenFieldsInstallationCommands(BaseModel):
     macos_command: str
 
 
+CollectorConfigInfo.model_rebuild()
+CollectorDetailsFields.model_rebuild()
+CollectorFields.model_rebuild()
 ConfigurationFields.model_rebuild()
 ConfigurationSummary.model_rebuild()
+GroupFields.model_rebuild()
 InstallTokenFields.model_rebuild()

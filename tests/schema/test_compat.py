@@ -139,10 +139,17 @@ CASES = {
         FindingKind.ENUM_VALUE_REMOVED,
         "OrderBy.ASC",
         (
+            Where("collectors.graphql", "$orderBy: OrderBy"),
             Where("configurations.graphql", "$orderBy: OrderBy"),
+            Where("groups.graphql", "$orderBy: OrderBy"),
             Where("install_tokens.graphql", "$orderBy: OrderBy"),
         ),
-        ("SearchFleetInstallationTokens", "SearchLogCollectorConfigurations"),
+        (
+            "SearchFleet",
+            "SearchFleetInstallationTokens",
+            "SearchLogCollectorConfigurations",
+            "SearchLogCollectorGroups",
+        ),
     ),
     "variable type removed": Case(
         (
@@ -168,10 +175,17 @@ CASES = {
         FindingKind.DEPRECATED,
         "OrderBy.ASC",
         (
+            Where("collectors.graphql", "$orderBy: OrderBy"),
             Where("configurations.graphql", "$orderBy: OrderBy"),
+            Where("groups.graphql", "$orderBy: OrderBy"),
             Where("install_tokens.graphql", "$orderBy: OrderBy"),
         ),
-        ("SearchFleetInstallationTokens", "SearchLogCollectorConfigurations"),
+        (
+            "SearchFleet",
+            "SearchFleetInstallationTokens",
+            "SearchLogCollectorConfigurations",
+            "SearchLogCollectorGroups",
+        ),
     ),
 }
 
@@ -263,10 +277,23 @@ def test_a_schema_without_mutations_breaks_every_mutation(
     end = slice_sdl.index("}\n", start) + 2
     report = compare(fleet_operations, our_schema, slice_sdl[:start] + slice_sdl[end:])
     assert {f.coordinate for f in report.findings} == {
+        "Mutation.assignLogCollectorConfiguration",
+        "Mutation.assignLogCollectorsToConfiguration",
         "Mutation.createFleetInstallToken",
+        "Mutation.createLogCollectorGroup",
         "Mutation.deleteFleetInstallToken",
+        "Mutation.deleteLogCollectorGroup",
+        "Mutation.disableLogCollectorInstanceDebugLogging",
+        "Mutation.enableLogCollectorInstanceDebugLogging",
+        "Mutation.setLostCollectorDays",
+        "Mutation.setWantedLogCollectorVersion",
+        "Mutation.unenrollLogCollectors",
         "Mutation.updateFleetInstallTokenConfigId",
         "Mutation.updateFleetInstallTokenName",
+        "Mutation.updateLogCollectorGroupConfigIds",
+        "Mutation.updateLogCollectorGroupFilter",
+        "Mutation.updateLogCollectorGroupName",
+        "Mutation.updateLogCollectorGroupWantedVersion",
     }
     assert all(f.kind is FindingKind.FIELD_REMOVED for f in report.findings)
     assert "the schema has no Mutation type" in report.findings[0].message

@@ -66,7 +66,7 @@ def test_reference_levels_of_the_fleet_fields(
     assert {f.level for f in token_fields} == {StabilityLevel.SHORT_TERM}
     assert report.violations == ()
     roots = [f for f in report.fields if f.root]
-    assert len(roots) == 10
+    assert len(roots) == 29
     assert all(f.level is not StabilityLevel.UNKNOWN for f in report.fields)
 
 

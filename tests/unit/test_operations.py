@@ -42,11 +42,33 @@ def test_the_registry_takes_each_kind_from_the_document() -> None:
     assert set(REGISTRY) == set(documents) | {INTROSPECTION, STATUS}
 
 
-def test_only_rename_and_reassign_are_resendable_mutations() -> None:
+def test_only_set_a_value_mutations_are_resendable() -> None:
     resendable = sorted(
         name for name, op in REGISTRY.items() if op.kind == "mutation" and op.resendable
     )
-    assert resendable == ["UpdateFleetInstallTokenConfigId", "UpdateFleetInstallTokenName"]
+    assert resendable == [
+        "AssignLogCollectorConfiguration",
+        "AssignLogCollectorsToConfiguration",
+        "DisableLogCollectorInstanceDebugLogging",
+        "EnableLogCollectorInstanceDebugLogging",
+        "SetLostCollectorDays",
+        "SetWantedLogCollectorVersion",
+        "UnenrollLogCollectors",
+        "UpdateFleetInstallTokenConfigId",
+        "UpdateFleetInstallTokenName",
+        "UpdateLogCollectorGroupConfigIds",
+        "UpdateLogCollectorGroupFilter",
+        "UpdateLogCollectorGroupName",
+        "UpdateLogCollectorGroupWantedVersion",
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["CreateLogCollectorGroup", "DeleteLogCollectorGroup", "CreateFleetInstallToken"]
+)
+def test_creates_and_deletes_are_never_resent_after_an_ambiguous_failure(name: str) -> None:
+    assert REGISTRY[name].kind == "mutation"
+    assert not RetryPolicy().should_retry(AMBIGUOUS[0], name, 0)
 
 
 def test_operations_that_carry_an_install_token_mask_it() -> None:
@@ -55,6 +77,7 @@ def test_operations_that_carry_an_install_token_mask_it() -> None:
     )
     assert carrying == [
         "DeleteFleetInstallToken",
+        "EnableLogCollectorInstanceDebugLogging",
         "FleetInstallationToken",
         "UpdateFleetInstallTokenConfigId",
         "UpdateFleetInstallTokenName",

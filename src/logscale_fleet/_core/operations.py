@@ -57,6 +57,35 @@ POLICIES: dict[str, Policy] = {
     "DefaultFleetInstallationToken": Policy(),
     "LogCollectorConfiguration": Policy(),
     "SearchLogCollectorConfigurations": Policy(),
+    # Groups. A group's only identifier is its server-made id, so a resent create would make a
+    # second group with the same name; a resent delete answers "not found" for a group the first
+    # attempt removed. Setting a name, filter, configuration list or version is the same twice.
+    "SearchLogCollectorGroups": Policy(),
+    "CreateLogCollectorGroup": Policy(),
+    "DeleteLogCollectorGroup": Policy(),
+    "UpdateLogCollectorGroupName": Policy(resend_after_ambiguous=True),
+    "UpdateLogCollectorGroupFilter": Policy(resend_after_ambiguous=True),
+    "UpdateLogCollectorGroupConfigIds": Policy(resend_after_ambiguous=True),
+    "UpdateLogCollectorGroupWantedVersion": Policy(resend_after_ambiguous=True),
+    # Collectors. Assigning a configuration and setting a wanted version set a value. Unenrolling
+    # is resendable too: a second attempt finds the collectors already gone and changes nothing
+    # (its answer then lists only what that attempt unenrolled, which the resource accounts for).
+    "SearchFleet": Policy(),
+    "GetLogCollectorDetails": Policy(),
+    "AssignLogCollectorConfiguration": Policy(resend_after_ambiguous=True),
+    "AssignLogCollectorsToConfiguration": Policy(resend_after_ambiguous=True),
+    "UnenrollLogCollectors": Policy(resend_after_ambiguous=True),
+    "SetWantedLogCollectorVersion": Policy(resend_after_ambiguous=True),
+    # `token` is the ingest token the collector's debug logs are sent with.
+    "EnableLogCollectorInstanceDebugLogging": Policy(
+        resend_after_ambiguous=True, secret_arguments=("token",)
+    ),
+    "DisableLogCollectorInstanceDebugLogging": Policy(resend_after_ambiguous=True),
+    "GetLostCollectorDays": Policy(),
+    "SetLostCollectorDays": Policy(resend_after_ambiguous=True),
+    # Installers.
+    "LogCollectorInstallers": Policy(),
+    "LogCollectorVersionsAvailable": Policy(),
 }
 
 # Sent by the client itself rather than through a generated method.

@@ -24,8 +24,43 @@ __all__ = ["NOT_EMULATED", "SERVICES", "bind", "resolvers", "root_fields"]
 SERVICES: tuple[Mapping[str, Resolver], ...] = (configurations.RESOLVERS, install_tokens.RESOLVERS)
 
 # Root fields of schema.graphql the sandbox deliberately answers with "not emulated" (each with
-# the reason). Empty: every field of today's slice is emulated.
-NOT_EMULATED: Mapping[str, str] = {}
+# the reason).
+_FLEET = "the fleet services (groups, collectors, installers) are being added"
+NOT_EMULATED: Mapping[str, str] = {
+    f"{root}.{field}": _FLEET
+    for root, fields in (
+        (
+            "Query",
+            (
+                "searchLogCollectorGroups",
+                "searchFleet",
+                "getLogCollectorDetails",
+                "getLostCollectorDays",
+                "logCollectorInstallers",
+                "logCollectorVersionsAvailable",
+            ),
+        ),
+        (
+            "Mutation",
+            (
+                "createLogCollectorGroup",
+                "updateLogCollectorGroupName",
+                "updateLogCollectorGroupFilter",
+                "updateLogCollectorGroupConfigIds",
+                "updateLogCollectorGroupWantedVersion",
+                "deleteLogCollectorGroup",
+                "assignLogCollectorConfiguration",
+                "assignLogCollectorsToConfiguration",
+                "unenrollLogCollectors",
+                "setWantedLogCollectorVersion",
+                "enableLogCollectorInstanceDebugLogging",
+                "disableLogCollectorInstanceDebugLogging",
+                "setLostCollectorDays",
+            ),
+        ),
+    )
+    for field in fields
+}
 
 
 def resolvers() -> dict[str, Resolver]:
