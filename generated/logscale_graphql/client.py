@@ -269,10 +269,14 @@ class Client(FleetBaseClient):
         query = gql("""
             mutation AssignLogCollectorsToConfiguration($ids: [String!], $configId: String) {
               assignLogCollectorsToConfiguration(ids: $ids, configId: $configId) {
-                id
-                machineId
-                configId
+                ...EnrolledCollectorFields
               }
+            }
+
+            fragment EnrolledCollectorFields on EnrolledCollector {
+              id
+              machineId
+              configId
             }
             """)
         variables: dict[str, object] = {"ids": ids, "configId": config_id}
@@ -293,10 +297,14 @@ class Client(FleetBaseClient):
         query = gql("""
             mutation UnenrollLogCollectors($ids: [String!]) {
               unenrollLogCollectors(ids: $ids) {
-                id
-                machineId
-                configId
+                ...EnrolledCollectorFields
               }
+            }
+
+            fragment EnrolledCollectorFields on EnrolledCollector {
+              id
+              machineId
+              configId
             }
             """)
         variables: dict[str, object] = {"ids": ids}

@@ -105,6 +105,12 @@ class ConfigurationSummary(BaseModel):
     version: int
 
 
+class EnrolledCollectorFields(BaseModel):
+    id: str
+    machine_id: str
+    config_id: Optional[str]
+
+
 class GroupFields(BaseModel):
     id: str
     name: str
@@ -142,5 +148,6 @@ CollectorDetailsFields.model_rebuild()
 CollectorFields.model_rebuild()
 ConfigurationFields.model_rebuild()
 ConfigurationSummary.model_rebuild()
+EnrolledCollectorFields.model_rebuild()
 GroupFields.model_rebuild()
 InstallTokenFields.model_rebuild()

@@ -1,9 +1,9 @@
 """FleetClient: the facade users import.
 
 It owns settings, the HTTP client and the lifecycle, and gives one attribute per resource
-(`install_tokens`, `configurations`); policy shared by all of them (retries, errors, deadline,
-paging) lives in `logscale_fleet._core`, and no GraphQL is written here: every operation is in
-`queries/`.
+(`install_tokens`, `configurations`, `groups`, `collectors`, `installers`); policy shared by all
+of them (retries, errors, deadline, paging, polling) lives in `logscale_fleet._core`, and no
+GraphQL is written here: every operation is in `queries/`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ from logscale_fleet._core.http import (
 )
 from logscale_fleet._core.introspection import sdl_from_introspection
 from logscale_fleet._core.operations import INTROSPECTION, STATUS
+from logscale_fleet.resources.collectors import Collectors
 from logscale_fleet.resources.configurations import Configurations
+from logscale_fleet.resources.groups import Groups
 from logscale_fleet.resources.install_tokens import EnsureOutcome, InstallTokens
+from logscale_fleet.resources.installers import Installers
 from logscale_fleet.settings import DEFAULT_TIMEOUT, Settings, Timeouts, resolve_settings
 
 if TYPE_CHECKING:
@@ -48,6 +51,9 @@ class FleetClient:
 
     install_tokens: InstallTokens
     configurations: Configurations
+    groups: Groups
+    collectors: Collectors
+    installers: Installers
 
     def __init__(
         self,
@@ -85,6 +91,9 @@ class FleetClient:
         self.source = "LogScale"
         self.install_tokens = InstallTokens(self._executor)
         self.configurations = Configurations(self._executor)
+        self.groups = Groups(self._executor)
+        self.collectors = Collectors(self._executor)
+        self.installers = Installers(self._executor)
 
     @classmethod
     def _from_settings(

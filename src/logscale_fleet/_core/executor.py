@@ -101,6 +101,8 @@ class Executor:
         self._rng = random.Random()  # noqa: S311 - retry jitter, not cryptography
         # Replaceable in tests, which count and skip the waits.
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        # What polled reads measure their deadline with; replaceable in tests like `sleep`.
+        self.clock: Callable[[], float] = time.monotonic
 
     def __repr__(self) -> str:
         return f"Executor(url={self.settings.graphql_url!r})"

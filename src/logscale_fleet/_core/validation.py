@@ -59,3 +59,41 @@ def check_page_size(value: Any, maximum: int = 1000) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
         raise InvalidInputError("page_size", f"must be a whole number from 1 to {maximum}")
     return value
+
+
+def check_choice(value: Any, argument: str, choices: dict[str, Any]) -> Any:
+    """One of `choices` by its (case-insensitive) name, or one of its values itself."""
+    if isinstance(value, str) and value.lower() in choices:
+        return choices[value.lower()]
+    if value in choices.values():
+        return value
+    raise InvalidInputError(argument, f"must be one of {', '.join(choices)}")
+
+
+def check_ids(value: Any, argument: str, *, maximum: int = 10_000) -> list[str]:
+    """A non-empty collection of ids (a single string is one id), each checked, duplicates
+    dropped in order."""
+    items = [value] if isinstance(value, str) else value
+    try:
+        listed = list(items)
+    except TypeError:
+        raise InvalidInputError(argument, "must be an id or a list of ids") from None
+    if not listed:
+        raise InvalidInputError(argument, "must name at least one id")
+    if len(listed) > maximum:
+        raise InvalidInputError(argument, f"must name at most {maximum} ids")
+    return list(dict.fromkeys(check_id(item, argument) for item in listed))
+
+
+def check_optional_text(value: Any, argument: str, *, maximum: int = 10_000) -> str | None:
+    """None, or a string without control characters other than tab and newline."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(argument, f"must be a string, not {type(value).__name__}")
+    if len(value) > maximum:
+        raise InvalidInputError(argument, f"must be at most {maximum} characters")
+    bad = _control_character(value.replace("\t", "").replace("\n", ""))
+    if bad:
+        raise InvalidInputError(argument, f"must not contain control characters (found {bad})")
+    return value
