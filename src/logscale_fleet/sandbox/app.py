@@ -10,6 +10,11 @@ Routes (every one needs `Authorization: Bearer <token>`, else HTTP 401 with LogS
     POST   /_sandbox/faults    replace the rules: {"rules": [...], "seed": N}, each rule a JSON
                                object or a SPEC string ("503,times=1"); or SPEC lines as text
     DELETE /_sandbox/faults    remove every rule
+    POST   /_sandbox/collectors  enrol simulated collectors: {"token", "hostname", "os",
+                               "version", "labels": {k: v}, "count"} (see services/collectors)
+    GET    /_sandbox/settings  when searchFleet answers SearchFleetInProgress first
+    POST   /_sandbox/settings  change that: {"searchInProgressPolls": N, "largeFleet": N,
+                               "largeFleetPolls": N}; reset restores the defaults
 
 GraphQL status codes follow LogScale's: a document that does not parse or validate against the
 schema is HTTP 400 with `{"errors": [...]}` (what LogScale answers, e.g. humio/cli#192); an error
@@ -53,8 +58,14 @@ from graphql import (
 from logscale_fleet.sandbox import registry
 from logscale_fleet.sandbox._random import random_token
 from logscale_fleet.sandbox.context import Context
-from logscale_fleet.sandbox.errors import SandboxError
+from logscale_fleet.sandbox.errors import SandboxError, SandboxNotFound
 from logscale_fleet.sandbox.faults import FaultInjector, FaultRule, FaultSpecError, send_fault
+from logscale_fleet.sandbox.services.collectors.control import (
+    enrolled_summary,
+    enrolment_request,
+    settings_snapshot,
+    update_settings,
+)
 from logscale_fleet.sandbox.store import SandboxStore
 
 __all__ = [
@@ -210,6 +221,9 @@ class SandboxApp:
             ("GET", "/_sandbox/faults"): self._get_faults,
             ("POST", "/_sandbox/faults"): self._set_faults,
             ("DELETE", "/_sandbox/faults"): self._clear_faults,
+            ("POST", "/_sandbox/collectors"): self._enroll,
+            ("GET", "/_sandbox/settings"): self._get_settings,
+            ("POST", "/_sandbox/settings"): self._set_settings,
         }
 
     def __repr__(self) -> str:
@@ -402,6 +416,33 @@ class SandboxApp:
     async def _clear_faults(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.faults.clear()
         await _json(send, 200, self.faults.snapshot())
+
+    async def _enroll(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ok, body = await self._read_json_or_empty(scope, receive, send)
+        if not ok:
+            return
+        try:
+            request = enrolment_request(body)
+            enrolled = await self.store.run(lambda: self.store.collectors.enroll(**request))
+        except SandboxError as exc:
+            status = 404 if isinstance(exc, SandboxNotFound) else 400
+            await _json(send, status, _errors(str(exc)))
+            return
+        await _json(send, 200, {"enrolled": [enrolled_summary(c) for c in enrolled]})
+
+    async def _get_settings(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _json(send, 200, settings_snapshot(self.store.collectors.settings))
+
+    async def _set_settings(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ok, body = await self._read_json_or_empty(scope, receive, send)
+        if not ok:
+            return
+        try:
+            update_settings(self.store.collectors.settings, body)
+        except SandboxError as exc:
+            await _json(send, 400, _errors(str(exc)))
+            return
+        await _json(send, 200, settings_snapshot(self.store.collectors.settings))
 
 
 _FAULTS_BODY = (

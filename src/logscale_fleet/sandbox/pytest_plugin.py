@@ -8,6 +8,7 @@ Installed with the package, so any project that depends on logscale-fleet can wr
             created = await client.create_fleet_install_token(name="web-01")
         ...
         logscale_sandbox.set_faults(["503,times=1"])      # the next request fails once
+        logscale_sandbox.enroll(created.create_fleet_install_token.token, "web", count=3)
 
 Fixtures:
 
@@ -15,7 +16,9 @@ Fixtures:
                               (two configurations plus the docs' "123456", one default token)
                               with no fault rules, before each test. Exposes `url`,
                               `graphql_url`, `token`, `reset()`, `faults`, `set_faults(...)`,
-                              `clear_faults()`, `fault_counts()` (a `ThreadedSandbox`).
+                              `clear_faults()`, `fault_counts()`, `enroll(token, hostname,
+                              os=, version=, labels=, count=)` (simulated collectors) and
+                              `set_search_settings(...)` (a `ThreadedSandbox`).
     logscale_sandbox_server   session-scoped: the same object without the per-test reset, for
                               session-scoped fixtures of your own.
 

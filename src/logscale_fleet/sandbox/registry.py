@@ -16,51 +16,25 @@ from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
 
 from logscale_fleet.sandbox.context import Resolver
 from logscale_fleet.sandbox.errors import SandboxNotEmulated
+from logscale_fleet.sandbox.services.collectors import resolvers as collectors
 from logscale_fleet.sandbox.services.configurations import resolvers as configurations
+from logscale_fleet.sandbox.services.groups import resolvers as groups
 from logscale_fleet.sandbox.services.install_tokens import resolvers as install_tokens
+from logscale_fleet.sandbox.services.installers import resolvers as installers
 
 __all__ = ["NOT_EMULATED", "SERVICES", "bind", "resolvers", "root_fields"]
 
-SERVICES: tuple[Mapping[str, Resolver], ...] = (configurations.RESOLVERS, install_tokens.RESOLVERS)
+SERVICES: tuple[Mapping[str, Resolver], ...] = (
+    configurations.RESOLVERS,
+    install_tokens.RESOLVERS,
+    groups.RESOLVERS,
+    collectors.RESOLVERS,
+    installers.RESOLVERS,
+)
 
 # Root fields of schema.graphql the sandbox deliberately answers with "not emulated" (each with
-# the reason).
-_FLEET = "the fleet services (groups, collectors, installers) are being added"
-NOT_EMULATED: Mapping[str, str] = {
-    f"{root}.{field}": _FLEET
-    for root, fields in (
-        (
-            "Query",
-            (
-                "searchLogCollectorGroups",
-                "searchFleet",
-                "getLogCollectorDetails",
-                "getLostCollectorDays",
-                "logCollectorInstallers",
-                "logCollectorVersionsAvailable",
-            ),
-        ),
-        (
-            "Mutation",
-            (
-                "createLogCollectorGroup",
-                "updateLogCollectorGroupName",
-                "updateLogCollectorGroupFilter",
-                "updateLogCollectorGroupConfigIds",
-                "updateLogCollectorGroupWantedVersion",
-                "deleteLogCollectorGroup",
-                "assignLogCollectorConfiguration",
-                "assignLogCollectorsToConfiguration",
-                "unenrollLogCollectors",
-                "setWantedLogCollectorVersion",
-                "enableLogCollectorInstanceDebugLogging",
-                "disableLogCollectorInstanceDebugLogging",
-                "setLostCollectorDays",
-            ),
-        ),
-    )
-    for field in fields
-}
+# the reason). Empty: every field of today's slice is emulated.
+NOT_EMULATED: Mapping[str, str] = {}
 
 
 def resolvers() -> dict[str, Resolver]:

@@ -30,7 +30,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -38,6 +38,7 @@ import uvicorn
 
 from logscale_fleet.sandbox.app import DEFAULT_MAX_BODY_BYTES, SandboxApp, generate_token
 from logscale_fleet.sandbox.faults import ConnectionDropped, FaultInjector, FaultRule
+from logscale_fleet.sandbox.services.collectors.state import Collector
 from logscale_fleet.sandbox.store import MEMORY, SandboxStore
 
 __all__ = ["ThreadedSandbox", "bind_socket", "generate_token", "serve"]
@@ -312,6 +313,31 @@ class ThreadedSandbox:
 
     def clear_faults(self) -> None:
         self.faults.clear()
+
+    def enroll(
+        self,
+        token: str,
+        hostname: str,
+        *,
+        os: str = "linux",
+        version: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        count: int = 1,
+    ) -> list[Collector]:
+        """Enrol simulated collectors with an install token (as POST /_sandbox/collectors)."""
+        extra = {} if version is None else {"version": version}
+        return self.store.collectors.enroll(
+            token, hostname, os=os, labels=labels, count=count, **extra
+        )
+
+    def set_search_settings(self, **settings: int) -> None:
+        """When searchFleet answers SearchFleetInProgress first: `in_progress_polls`,
+        `large_fleet`, `large_fleet_polls` (see POST /_sandbox/settings)."""
+        current = self.store.collectors.settings
+        for name, value in settings.items():
+            if not hasattr(current, name):
+                raise TypeError(f"no search setting {name!r}")
+            setattr(current, name, value)
 
     def fault_counts(self) -> dict[str, object]:
         """What GET /_sandbox/faults returns: rules, injected counts per kind, total, requests."""

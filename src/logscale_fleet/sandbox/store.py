@@ -15,7 +15,9 @@ from typing import TypeVar
 
 from logscale_fleet.sandbox import seed
 from logscale_fleet.sandbox.db import MEMORY, Database, Service
+from logscale_fleet.sandbox.services.collectors.state import CollectorState
 from logscale_fleet.sandbox.services.configurations.state import ConfigurationState
+from logscale_fleet.sandbox.services.groups.state import GroupState
 from logscale_fleet.sandbox.services.install_tokens.state import InstallTokenState
 
 __all__ = ["MEMORY", "SandboxStore"]
@@ -33,6 +35,10 @@ class SandboxStore:
         self.install_tokens = InstallTokenState(
             self.db, self.configurations, default_name=seed.DEFAULT_TOKEN_NAME
         )
+        self.groups = GroupState(self.db, self.configurations)
+        self.collectors = CollectorState(
+            self.db, self.configurations, self.install_tokens, self.groups
+        )
         try:
             self.db.prepare(self.services)
         except BaseException:
@@ -42,7 +48,7 @@ class SandboxStore:
     @property
     def services(self) -> Sequence[Service]:
         """In dependency order: a service may refer to the ones before it."""
-        return (self.configurations, self.install_tokens)
+        return (self.configurations, self.install_tokens, self.groups, self.collectors)
 
     async def run(self, work: Callable[[], T]) -> T:
         """`work()` off the event loop (see `Database.run`)."""
