@@ -21,11 +21,11 @@ from logscale_fleet.settings import Timeouts
 
 
 async def _read_capped(answer: aiohttp.ClientResponse) -> bytes:
+    # The declared length counts wire bytes; `answer.content` yields decoded ones (the session
+    # decompresses), and those are what the cap bounds: a few MB of gzip can inflate to GBs.
     declared = answer.content_length
     if declared is not None and declared > MAX_RESPONSE_BYTES:
         raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
-    if declared is not None:
-        return await answer.read()
     parts: list[bytes] = []
     received = 0
     async for chunk in answer.content.iter_any():

@@ -95,29 +95,44 @@ def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any
 
 
 async def _cap_response_size(response: httpx.Response) -> None:
-    # A response hook runs before httpx reads the body, so the body can be read through a cap
-    # instead of into unbounded memory.
+    # A response hook runs before httpx reads the body, so the body can be read here through
+    # a cap instead of into unbounded memory. The cap counts decoded bytes: a few MB of gzip
+    # can inflate to gigabytes. The declared length only bounds what is on the wire.
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
         await response.aclose()
         raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
-    response.stream = _CappedStream(response.stream, MAX_RESPONSE_BYTES)
+    # Feeding the decoder small wire pieces bounds what one step can inflate (deflate expands
+    # at most about 1000-fold: 1 MiB per 1 KiB piece).
+    response.stream = _SmallPieces(response.stream)
+    parts: list[bytes] = []
+    received = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            received += len(chunk)
+            if received > MAX_RESPONSE_BYTES:
+                raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
+            parts.append(chunk)
+    finally:
+        await response.aclose()
+    # What `aread()` would have stored; httpx offers no public way to hand back a body read
+    # through a hook, and the client's own `aread()` then returns this instead of re-reading.
+    response._content = b"".join(parts)
 
 
-class _CappedStream(httpx.AsyncByteStream):
-    """An httpx async byte stream that stops with ResponseTooLargeError past `limit` bytes."""
+WIRE_PIECE_BYTES = 1024
 
-    def __init__(self, inner: Any, limit: int) -> None:
+
+class _SmallPieces(httpx.AsyncByteStream):
+    """The inner stream, re-cut into pieces of at most WIRE_PIECE_BYTES."""
+
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
-        self._limit = limit
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        received = 0
         async for chunk in self._inner:
-            received += len(chunk)
-            if received > self._limit:
-                raise ResponseTooLargeError(self._limit)
-            yield chunk
+            for start in range(0, len(chunk), WIRE_PIECE_BYTES):
+                yield chunk[start : start + WIRE_PIECE_BYTES]
 
     async def aclose(self) -> None:
         await self._inner.aclose()
