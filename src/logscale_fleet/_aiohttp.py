@@ -109,7 +109,14 @@ class AiohttpClient:
             options["timeout"] = self._client_timeout(timeout)
         try:
             async with session.request(
-                method, url, data=content, headers=dict(headers), **options
+                method,
+                url,
+                data=content,
+                headers=dict(headers),
+                # No redirects on either wire path: following one resends the body
+                # (install tokens) and the API token to any origin.
+                allow_redirects=False,
+                **options,
             ) as answer:
                 body = await _read_capped(answer)
                 return AiohttpResponse(answer.status, answer.headers, body)

@@ -358,7 +358,17 @@ def _status_error(
     status = response.status_code
     body = _excerpt(response.content, secrets)
     message = f"{what} failed with HTTP {status}"
-    if body:
+    location = response.headers.get("location")
+    if 300 <= status < 400 and location:
+        from logscale_fleet._core.header_text import shown_location
+
+        # Following would resend the body (install tokens) and the API token to wherever the
+        # server points, plain http or another origin included.
+        message += (
+            f": redirected to {shown_location(location, secrets)}; redirects are not followed, "
+            "give the final URL instead"
+        )
+    elif body:
         message += f": {body}"
     advice = _STATUS_ADVICE.get(status) or (
         "the server failed; try again later" if status >= 500 else ""
