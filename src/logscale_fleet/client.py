@@ -471,12 +471,18 @@ class FleetClient:
         result = await self._call("IntrospectionQuery", introspect, **options)
         try:
             schema = build_client_schema(result)  # type: ignore[arg-type]
+            return print_schema(schema)
         except (TypeError, ValueError, KeyError) as exc:
             raise InvalidResponseError(
                 f"the introspection answer is not a usable schema: {exc}",
                 operation="IntrospectionQuery",
             ) from None
-        return print_schema(schema)
+        except RecursionError:
+            # graphql-core recurses once per `ofType` level.
+            raise InvalidResponseError(
+                "the introspection answer is not a usable schema: its types are nested too deeply",
+                operation="IntrospectionQuery",
+            ) from None
 
     async def server_version(self, **options: Any) -> str | None:
         """The LogScale version from `GET /api/v1/status`, or None if it does not say."""
@@ -491,7 +497,7 @@ class FleetClient:
             return None
         try:
             version = json.loads(response.content).get("version")
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):
             return None
         return version if isinstance(version, str) else None
 

@@ -188,11 +188,13 @@ class InvalidResponseError(LogScaleError):
 _REQUEST_ID_HEADERS = ("x-request-id", "x-humio-request-id", "x-correlation-id", "request-id")
 
 
-def _request_id(headers: Mapping[str, str]) -> str | None:
+def _request_id(headers: Mapping[str, str], secrets: Sequence[str] = ()) -> str | None:
+    from logscale_fleet._core.header_text import shown_header
+
     for name in _REQUEST_ID_HEADERS:
         value = headers.get(name)
         if value:
-            return value[:128]
+            return shown_header(value, secrets, 128)
     return None
 
 
@@ -270,8 +272,12 @@ def error_from_exception(
         data = exc.data if isinstance(exc.data, dict) else None
         return GraphQLError(details, operation=operation, data=data)
     if isinstance(exc, MalformedResponseError):
+        from logscale_fleet._core.header_text import shown_header
+
         response = exc.response
-        content_type = response.headers.get("content-type", "unknown content type")
+        content_type = shown_header(
+            response.headers.get("content-type", "unknown content type"), secrets
+        )
         return InvalidResponseError(
             f"{what} got an answer that is not a GraphQL response ({exc.reason}; HTTP "
             f"{response.status_code}, {content_type}); is the URL a LogScale server?",
@@ -293,7 +299,7 @@ def error_from_exception(
 
 def _graphql_errors_in_body(
     exc: Any, operation: str | None, secrets: Sequence[str]
-) -> GraphQLError | None:
+) -> LogScaleError | None:
     """A 4xx whose body is a GraphQL error list (LogScale's answer to an invalid document)."""
     response = exc.response
     if response.status_code not in (400, 422):
@@ -304,6 +310,14 @@ def _graphql_errors_in_body(
         payload = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return None
+    except RecursionError:
+        return InvalidResponseError(
+            f"{operation or 'request'} got an HTTP {response.status_code} answer whose JSON "
+            "body is nested too deeply to read; is the URL a LogScale server?",
+            operation=operation,
+            status_code=response.status_code,
+            body_excerpt=_excerpt(response.content, secrets),
+        )
     errors = payload.get("errors") if isinstance(payload, dict) else None
     if not isinstance(errors, list) or not errors:
         return None
@@ -378,7 +392,7 @@ def _status_error(
     common: dict[str, Any] = {
         "status_code": status,
         "operation": operation,
-        "request_id": _request_id(response.headers),
+        "request_id": _request_id(response.headers, secrets),
         "body_excerpt": body,
         "retry_after": parse_retry_after(response.headers.get("retry-after")),
     }
@@ -418,8 +432,18 @@ def _graphql_detail(entry: Any, secrets: Sequence[str]) -> GraphQLErrorDetail:
         )
         if isinstance(locations, list)
         else (),
-        extensions=extensions if isinstance(extensions, dict) else {},
+        extensions=_redacted_extensions(extensions, secrets),
     )
+
+
+def _redacted_extensions(extensions: Any, secrets: Sequence[str]) -> Mapping[str, Any]:
+    # The server may quote a token in them (the value it rejected, say).
+    from logscale_fleet._core.redacted_values import redacted_value
+
+    if not isinstance(extensions, dict):
+        return {}
+    shown: Mapping[str, Any] = redacted_value(extensions, secrets)
+    return shown
 
 
 def _model_mismatch(exc: Any, what: str, operation: str | None) -> InvalidResponseError:

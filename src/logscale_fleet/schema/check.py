@@ -58,11 +58,16 @@ class SchemaSource:
         (they carry the stability levels). Deprecations survive; SDL-only directives cannot."""
         try:
             schema = build_client_schema(result)  # type: ignore[arg-type]
+            return cls(name, print_schema(schema))
         except (TypeError, ValueError, KeyError) as exc:
             raise InvalidInputError(
                 "schema", f"{name} is not a GraphQL introspection result: {exc}"
             ) from None
-        return cls(name, print_schema(schema))
+        except RecursionError:
+            # graphql-core recurses once per `ofType` level.
+            raise InvalidInputError(
+                "schema", f"{name} is not a usable introspection result: nested too deeply"
+            ) from None
 
 
 def build_schema_from(source: SchemaSource) -> GraphQLSchema:
