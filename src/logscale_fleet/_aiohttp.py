@@ -52,9 +52,17 @@ class AiohttpResponse:
 
 class AiohttpClient:
     def __init__(
-        self, *, timeouts: Timeouts, verify: ssl.SSLContext | bool, max_connections: int
+        self,
+        *,
+        timeouts: Timeouts,
+        verify: ssl.SSLContext | bool,
+        max_connections: int,
+        proxy: str | None = None,
     ) -> None:
         self._timeouts = timeouts
+        # Chosen from the environment by logscale_fleet._core.proxies, the same rules httpx
+        # applies; the session itself ignores the environment (trust_env=False).
+        self._proxy = proxy
         self._ssl: ssl.SSLContext | bool = verify
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
@@ -116,6 +124,7 @@ class AiohttpClient:
                 # No redirects on either wire path: following one resends the body
                 # (install tokens) and the API token to any origin.
                 allow_redirects=False,
+                proxy=self._proxy,
                 **options,
             ) as answer:
                 body = await _read_capped(answer)

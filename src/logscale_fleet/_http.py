@@ -66,6 +66,13 @@ def tls_verification(settings: Settings) -> ssl.SSLContext | bool:
 
 def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any:
     """An HTTP client for the generated client: async `post(url, content=, headers=)` + `aclose`."""
+    from logscale_fleet._core.proxies import proxy_for, warn_about_clear_text_proxy
+
+    if backend in HTTP_BACKENDS:
+        # Checks every proxy variable (a ConfigurationError naming a bad one) before httpx or
+        # aiohttp could trip over it.
+        proxy = proxy_for(settings.graphql_url, backend)
+        warn_about_clear_text_proxy(settings.graphql_url, proxy)
     if backend == "httpx":
         return httpx.AsyncClient(
             timeout=httpx_timeout(settings.timeouts),
@@ -88,6 +95,7 @@ def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any
             timeouts=settings.timeouts,
             verify=tls_verification(settings),
             max_connections=MAX_CONNECTIONS,
+            proxy=proxy.url if proxy else None,
         )
     raise ConfigurationError(
         f"http_backend must be one of {', '.join(HTTP_BACKENDS)}, not {backend!r}"

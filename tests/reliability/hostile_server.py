@@ -80,8 +80,9 @@ def _content_length(request_head: bytes) -> int:
 
 
 @contextmanager
-def hostile_server(behaviour: Behaviour) -> Iterator[str]:
-    """Serve `behaviour` on 127.0.0.1 (port 0) in a thread; yields the base URL."""
+def hostile_server(behaviour: Behaviour, heads: list[bytes] | None = None) -> Iterator[str]:
+    """Serve `behaviour` on 127.0.0.1 (port 0) in a thread; yields the base URL. Each request's
+    head (request line and headers) is appended to `heads` when given."""
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     address: list[str] = []
@@ -89,6 +90,8 @@ def hostile_server(behaviour: Behaviour) -> Iterator[str]:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             request_head = await reader.readuntil(b"\r\n\r\n")
+            if heads is not None:
+                heads.append(request_head)
             # Read the body too: closing a socket with unread input sends a reset, which can
             # destroy an answer the client has not read yet.
             await reader.readexactly(_content_length(request_head))
