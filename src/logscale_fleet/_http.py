@@ -110,9 +110,10 @@ async def _cap_response_size(response: httpx.Response) -> None:
     if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
         await response.aclose()
         raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
-    # Feeding the decoder small wire pieces bounds what one step can inflate (deflate expands
-    # at most about 1000-fold: 1 MiB per 1 KiB piece).
-    response.stream = _SmallPieces(response.stream)
+    if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        # Feeding the decoder small wire pieces bounds what one step can inflate (deflate
+        # expands at most about 1000-fold: 1 MiB per 1 KiB piece).
+        response.stream = _SmallPieces(response.stream)
     parts: list[bytes] = []
     received = 0
     try:
