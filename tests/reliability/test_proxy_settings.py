@@ -45,6 +45,9 @@ BAD_VALUES = {
     "broken IPv6 literal": "http://[bad",
     "no host": "http://",
     "bad IDNA": "http://xn--.example",
+    "port 0": "http://proxy.example.invalid:0",
+    "space in the host": "http://proxy example.invalid:3128",
+    "control character": "http://proxy\x1b[2J.example.invalid:3128",
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -101,15 +102,19 @@ def _variable(env: Mapping[str, str], name: str) -> tuple[str, str] | None:
 
 
 def _checked(variable: str, value: str, backend: str) -> Proxy:
+    if any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in value):
+        raise ConfigurationError(f"{variable} contains spaces or control characters")
     # httpx reads a value without a scheme as an http proxy.
     url = value if "://" in value else f"http://{value}"
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 - reading the port checks it (ValueError if out of range)
+        port = parts.port  # reading it checks it (ValueError if out of range)
     except ValueError as exc:
         raise ConfigurationError(f"{variable} is not a valid proxy URL: {exc}") from None
     if not parts.hostname:
         raise ConfigurationError(f"{variable} is not a valid proxy URL: it has no host")
+    if port == 0:
+        raise ConfigurationError(f"{variable} is not a valid proxy URL: it has port 0")
     scheme = parts.scheme.lower()
     if scheme in SOCKS_SCHEMES:
         if backend == "aiohttp":
