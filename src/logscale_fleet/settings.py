@@ -1,8 +1,9 @@
-"""Where the client's configuration comes from: arguments > environment > a clear error.
+"""Where the client's configuration comes from, each setting from the first layer that has it:
+arguments > `LOGSCALE_*` environment > the selected profile > `HUMIO_*` environment > humioctl's
+config file > a clear error naming every place looked.
 
-The environment follows this project's names first (`LOGSCALE_URL`, `LOGSCALE_TOKEN`, ...) and
-falls back to humioctl's (`HUMIO_ADDRESS`, `HUMIO_TOKEN`, `HUMIO_CA_CERTIFICATE`) so machines set
-up for the Go CLI work unchanged.
+humioctl's variables and file come last so machines set up for the Go CLI work unchanged, while
+anything set for this project wins. The file formats live in `profiles`.
 """
 
 from __future__ import annotations
