@@ -150,13 +150,22 @@ def parse_bool(value: str, source: str) -> bool:
 # -- reading ------------------------------------------------------------------------------------
 
 
+# One CLI command resolves its profile more than once; an unchanged file is read (and warned
+# about) once. Keyed by the file's identity, so an edit or a chmod is seen at once.
+_cache: dict[tuple[str, int, int, int, int], str] = {}
+
+
 def _read(path: Path, what: str) -> str | None:
     try:
-        if not path.exists():
-            return None
+        info = path.stat()
     except OSError:
         return None
-    return read_input_file(path, what=what, limit=MAX_CONFIG_BYTES, private=True)
+    key = (str(path), info.st_ino, info.st_size, info.st_mtime_ns, info.st_mode)
+    if key not in _cache:
+        if len(_cache) > 16:
+            _cache.clear()
+        _cache[key] = read_input_file(path, what=what, limit=MAX_CONFIG_BYTES, private=True)
+    return _cache[key]
 
 
 def load_config(env: Mapping[str, str] | None = None) -> ProfileFile:

@@ -16,10 +16,13 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from logscale_fleet.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from logscale_fleet.profiles import Profile
 
 log = logging.getLogger("logscale_fleet")
 
@@ -347,7 +350,7 @@ def _env_layer(
     )
 
 
-def _profile_layer(profile: Any, absent: str) -> _Layer:
+def _profile_layer(profile: Profile | None, absent: str) -> _Layer:
     if profile is None:
         return _Layer(f"no profile ({absent})")
     where = profile.where

@@ -221,3 +221,26 @@ def test_a_group_readable_profile_file_warns(cli: Run, config: Path, tmp_path: P
     assert "chmod 600" not in cli("profiles", "list").err
     config.chmod(0o640)
     assert "chmod 600" in cli("profiles", "list").err
+
+
+def test_a_selected_profile_without_a_url_is_an_error_not_the_sandbox(
+    cli: Run, config: Path, tmp_path: Path
+) -> None:
+    config.parent.mkdir(parents=True)
+    config.write_text('default = "half"\n[profiles.half]\ntoken = "t0ken-value"\n')
+    config.chmod(0o600)
+    result = cli("tokens", "list")
+    assert result.code == 2
+    assert "no LogScale URL" in result.err
+    assert "profile 'half'" in result.err
+    assert "t0ken-value" not in result.err
+
+
+def test_a_readable_file_warns_once_per_command(
+    cli: Run, logscale_sandbox: ThreadedSandbox, config: Path, tmp_path: Path
+) -> None:
+    add(cli, logscale_sandbox, tmp_path)
+    config.chmod(0o644)
+    result = cli("tokens", "list", "-o", "json")
+    assert result.code == 0, result.err
+    assert result.err.count("chmod 600") == 1

@@ -83,3 +83,12 @@ def test_in_process_sandbox(cli: Run) -> None:
     assert result.code == 0
     assert "sandbox: true" in result.out
     assert "fleetManagement: true" in result.out
+
+
+def test_flags_are_named_as_flags(cli: Run, logscale_sandbox: ThreadedSandbox) -> None:
+    result = cli(
+        "status", "-o", "json", "--url", logscale_sandbox.url, "--token", logscale_sandbox.token
+    )
+    assert result.code == 0, result.err
+    target = result.json()["target"]
+    assert (target["urlFrom"], target["tokenFrom"]) == ("--url", "--token")

@@ -77,7 +77,7 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
     if (
         args.url is None
         and not is_configured(env, URL_VARIABLES)
-        and not _profile_url(profile, env)
+        and not _profile_selected(profile, env)
     ):
         if (
             args.api_token is not None
@@ -110,14 +110,13 @@ def is_configured(env: Mapping[str, str], names: tuple[str, ...]) -> bool:
     return any(env.get(name, "").strip() for name in names)
 
 
-def _profile_url(profile: str | None, env: Mapping[str, str]) -> bool:
-    """Whether the selected profile or humioctl's config names a LogScale (an unknown
-    profile is an error, never a silent switch to the sandbox)."""
+def _profile_selected(profile: str | None, env: Mapping[str, str]) -> bool:
+    """Whether a profile or humioctl's config says which LogScale is meant. An unknown profile,
+    or one without a URL, is an error from resolution, never a silent switch to the sandbox."""
     from logscale_fleet.profiles import select
 
     selection = select(profile, env)
-    top = selection.humioctl.top
-    return bool((selection.profile and selection.profile.url) or (top and top.url))
+    return selection.profile is not None or selection.humioctl.top is not None
 
 
 def _refuse_connection_options_with_sandbox(args: argparse.Namespace) -> None:

@@ -41,15 +41,22 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=api_command(run_status))
 
 
+# The library names arguments; on the command line they are flags.
+FLAG_NAMES = {"url": "--url", "the token argument": "--token", "token_file": "--token-file"}
+
+
 def target_of(fleet: FleetClient) -> dict[str, Any]:
     settings = fleet.settings
     sandbox = fleet.source == "sandbox"
+    url_from, token_from = (
+        FLAG_NAMES.get(source, source) for source in (settings.url_source, settings.token_source)
+    )
     return {
         "sandbox": sandbox,
         "profile": settings.profile,
         "url": settings.base_url,
-        "urlFrom": "the local sandbox" if sandbox else settings.url_source,
-        "tokenFrom": "the local sandbox" if sandbox else settings.token_source,
+        "urlFrom": "the local sandbox" if sandbox else url_from,
+        "tokenFrom": "the local sandbox" if sandbox else token_from,
     }
 
 
