@@ -273,7 +273,7 @@ def select(name: str | None = None, env: Mapping[str, str] | None = None) -> Sel
     ours = load_config(env)
     humioctl = load_humioctl(env)
     if name is not None:
-        wanted, reason = name, "given by profile"
+        wanted, reason = name, "--profile / profile="
     elif env.get(PROFILE_VARIABLE, "").strip():
         wanted, reason = env[PROFILE_VARIABLE].strip(), PROFILE_VARIABLE
     elif ours.default:

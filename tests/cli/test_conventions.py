@@ -119,3 +119,10 @@ def test_the_progress_line_stays_within_the_width(monkeypatch: pytest.MonkeyPatc
     assert drawn
     assert all(len(part) < 20 for part in drawn)
     assert drawn[0].rstrip().endswith(ELLIPSIS)
+
+
+def test_a_mistyped_option_suggests_the_nearest(cli: Run) -> None:
+    result = cli("--sandbox", "tokens", "list", "--shwo-secrets")
+    assert result.code == 2
+    assert "did you mean '--show-secrets'?" in result.err
+    assert "did you mean" not in cli("--sandbox", "tokens", "list", "--zzzzzzzz").err

@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -320,3 +323,24 @@ def test_select_without_anything_says_why(tmp_path: Path) -> None:
     selection = select(None, env)
     assert selection.profile is None
     assert "does not exist" in selection.reason
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,20}", fullmatch=True),
+    url=st.text(min_size=1, max_size=40),
+    token=st.text(min_size=1, max_size=40),
+    insecure=st.none() | st.booleans(),
+)
+def test_any_profile_round_trips_through_the_file(
+    name: str, url: str, token: str, insecure: bool | None
+) -> None:
+    """Whatever text a profile holds (quotes, backslashes, control characters), the file
+    written is valid TOML and reads back the same."""
+    file = ProfileFile(
+        Path("/unused"), name, {name: Profile(name, url=url, token=token, insecure=insecure)}
+    )
+    data = tomllib.loads(render_config(file))
+    assert data["default"] == name
+    table = data["profiles"][name]
+    assert (table["url"], table["token"], table.get("insecure")) == (url, token, insecure)

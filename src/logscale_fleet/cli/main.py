@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from logscale_fleet.cli import (
     completion,
@@ -59,6 +59,29 @@ class Parser(argparse.ArgumentParser):
         close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"choose from {', '.join(names)}"
         raise argparse.ArgumentError(action, f"invalid choice: {value!r} ({hint})")
+
+    def error(self, message: str) -> NoReturn:
+        # The top parser reports options no parser knew; suggest one any command knows.
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            unknown = next((w for w in message[len(prefix) :].split() if w.startswith("--")), None)
+            if unknown is not None:
+                import difflib
+
+                known = sorted(_option_strings(self))
+                close = difflib.get_close_matches(unknown.split("=")[0], known, n=1, cutoff=0.7)
+                if close:
+                    message += f" (did you mean {close[0]!r}?)"
+        super().error(message)
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    found = {flag for action in parser._actions for flag in action.option_strings}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found |= _option_strings(child)
+    return found
 
 
 def _help_when_incomplete(parser: argparse.ArgumentParser) -> None:
