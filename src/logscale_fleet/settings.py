@@ -249,7 +249,8 @@ def resolve_settings(
             ("url", url) if url is not None else None,
             given_token,
             (os.fspath(ca_cert), "ca_cert") if ca_cert is not None else None,
-            not verify,
+            # verify=True is also the default, so only False says anything.
+            True if not verify else None,
         ),
         _env_layer(
             env,
@@ -311,7 +312,7 @@ def resolve_settings(
         timeouts=Timeouts.of(timeout),
         max_retries=max_retries,
         ca_cert=ca_path,
-        verify=not any(layer.insecure for layer in layers),
+        verify=not next((x.insecure for x in layers if x.insecure is not None), False),
         profile=selection.profile.name if selection and selection.profile else None,
         url_source=url_source,
         token_source=token_source,
@@ -329,7 +330,7 @@ class _Layer:
     url: tuple[str, str] | None = None  # (source, value)
     token: tuple[str, str, bool] | None = None  # (value or path, source, is a file)
     ca_cert: tuple[str, str] | None = None  # (value, source)
-    insecure: bool = False
+    insecure: bool | None = None  # None: this layer does not say
 
 
 def _env_layer(
@@ -346,7 +347,7 @@ def _env_layer(
         (url, env[url].strip()) if env.get(url, "").strip() else None,
         token,
         (env[ca].strip(), ca) if env.get(ca, "").strip() else None,
-        parse_bool(env.get(insecure, ""), insecure),
+        parse_bool(env[insecure], insecure) if env.get(insecure, "").strip() else None,
     )
 
 
@@ -364,7 +365,7 @@ def _profile_layer(profile: Profile | None, absent: str) -> _Layer:
         (where, profile.url) if profile.url else None,
         token,
         (profile.ca_cert, f"ca_cert of {where}") if profile.ca_cert else None,
-        bool(profile.insecure),
+        profile.insecure,
     )
 
 

@@ -344,3 +344,20 @@ def test_any_profile_round_trips_through_the_file(
     assert data["default"] == name
     table = data["profiles"][name]
     assert (table["url"], table["token"], table.get("insecure")) == (url, token, insecure)
+
+
+@pytest.mark.parametrize(
+    ("profile_says", "humio_says", "verify"),
+    [(False, "true", True), (True, "false", False), (None, "true", False), (None, None, True)],
+)
+def test_insecure_follows_precedence_too(
+    tmp_path: Path, profile_says: bool | None, humio_says: str | None, verify: bool
+) -> None:
+    """A profile's explicit `insecure = false` wins over HUMIO_INSECURE below it."""
+    world = World(tmp_path)
+    world.set("profile", url="https://p.example.com", token="p-token")
+    if profile_says is not None:
+        world.profiles["prod"]["insecure"] = profile_says
+    if humio_says is not None:
+        world.env["HUMIO_INSECURE"] = humio_says
+    assert world.resolve().verify is verify
