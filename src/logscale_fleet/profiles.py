@@ -40,11 +40,14 @@ MAX_CONFIG_BYTES = 1024 * 1024
 # Bare TOML keys, and words a shell completes without quoting.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 PROFILE_KEYS = ("url", "token", "token_file", "ca_cert", "insecure")
+# humioctl's viper keys (internal/viperkey), including older spellings and its file variants.
 HUMIOCTL_KEYS = {
     "address": "url",
     "token": "token",
+    "token-file": "token_file",
     "ca_certificate": "ca_cert",
     "ca-certificate": "ca_cert",
+    "ca-certificate-file": "ca_cert",
     "insecure": "insecure",
 }
 
@@ -224,7 +227,8 @@ def load_humioctl(env: Mapping[str, str] | None = None) -> HumioctlConfig:
         str(name): _profile(str(name), table, path, HUMIOCTL, HUMIOCTL_KEYS, strict=False)
         for name, table in tables.items()
     }
-    return HumioctlConfig(path, top if top.url or top.token else None, profiles, exists=True)
+    named_cluster = top.url or top.token or top.token_file
+    return HumioctlConfig(path, top if named_cluster else None, profiles, exists=True)
 
 
 def _profile(

@@ -361,3 +361,19 @@ def test_insecure_follows_precedence_too(
     if humio_says is not None:
         world.env["HUMIO_INSECURE"] = humio_says
     assert world.resolve().verify is verify
+
+
+def test_humioctl_file_variants_are_understood(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    token = tmp_path / "h-token"
+    token.write_text("from-file-token\n")
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    world.humioctl = {
+        "address": "https://h.example.com",
+        "token-file": str(token),
+        "ca-certificate-file": str(ca),
+    }
+    settings = world.resolve()
+    assert settings.token == "from-file-token"
+    assert settings.ca_cert == str(ca)
