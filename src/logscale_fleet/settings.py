@@ -245,7 +245,7 @@ def resolve_settings(
         given_token = (os.fspath(token_file), "token_file", True)
     layers = [
         _Layer(
-            "arguments",
+            {"": "arguments"},
             ("url", url) if url is not None else None,
             given_token,
             (os.fspath(ca_cert), "ca_cert") if ca_cert is not None else None,
@@ -265,26 +265,20 @@ def resolve_settings(
         from logscale_fleet import profiles
 
         selection = profiles.select(profile, env)
-        layers.append(_profile_layer(selection.profile, selection.reason))
+        layers.append(_profile_layer(selection.profile, f"no profile ({selection.reason})"))
     layers.append(
         _env_layer(env, "HUMIO_ADDRESS", ("HUMIO_TOKEN",), "HUMIO_CA_CERTIFICATE", "HUMIO_INSECURE")
     )
     if selection is not None:
         top = selection.humioctl.top
-        layers.append(
-            _profile_layer(
-                top,
-                f"{selection.humioctl.path} has no top-level address"
-                if selection.humioctl.exists
-                else f"{selection.humioctl.path} does not exist",
-            )
-        )
+        state = "names no cluster" if selection.humioctl.exists else "does not exist"
+        layers.append(_profile_layer(top, f"humioctl's {selection.humioctl.path} ({state})"))
 
     found_url = next((layer.url for layer in layers if layer.url), None)
     if found_url is None:
         raise ConfigurationError(
             "no LogScale URL: pass url= (CLI: --url), set LOGSCALE_URL or select a profile "
-            "(--profile, LOGSCALE_PROFILE); looked at " + _looked(layers)
+            "(--profile, LOGSCALE_PROFILE); looked at " + _looked(layers, "url")
         )
     url_source, url_value = found_url
     graphql_url = normalize_url(url_value, source=url_source)
@@ -293,7 +287,8 @@ def resolve_settings(
     if found_token is None:
         raise ConfigurationError(
             "no API token: pass token= or token_file= (CLI: --token-file), set LOGSCALE_TOKEN "
-            "or LOGSCALE_TOKEN_FILE, or give the profile a token_file; looked at " + _looked(layers)
+            "or LOGSCALE_TOKEN_FILE, or give the profile a token_file; looked at "
+            + _looked(layers, "token")
         )
     value, token_source, is_file = found_token
     secret = read_token_file(value, token_source) if is_file else check_token(value, token_source)
@@ -326,7 +321,7 @@ def resolve_settings(
 class _Layer:
     """One place settings come from; each entry is (value, source) or empty."""
 
-    where: str
+    where: dict[str, str]  # setting ("url", "token"; "" for all) -> how errors name the place
     url: tuple[str, str] | None = None  # (source, value)
     token: tuple[str, str, bool] | None = None  # (value or path, source, is a file)
     ca_cert: tuple[str, str] | None = None  # (value, source)
@@ -343,7 +338,7 @@ def _env_layer(
         None,
     )
     return _Layer(
-        "/".join((url, *tokens)),
+        {"url": url, "token": ", ".join(tokens)},
         (url, env[url].strip()) if env.get(url, "").strip() else None,
         token,
         (env[ca].strip(), ca) if env.get(ca, "").strip() else None,
@@ -353,7 +348,7 @@ def _env_layer(
 
 def _profile_layer(profile: Profile | None, absent: str) -> _Layer:
     if profile is None:
-        return _Layer(f"no profile ({absent})")
+        return _Layer({"": absent})
     where = profile.where
     token = None
     if profile.token is not None:
@@ -361,7 +356,7 @@ def _profile_layer(profile: Profile | None, absent: str) -> _Layer:
     elif profile.token_file is not None:
         token = (profile.token_file, f"token_file of {where}", True)
     return _Layer(
-        where,
+        {"": where},
         (where, profile.url) if profile.url else None,
         token,
         (profile.ca_cert, f"ca_cert of {where}") if profile.ca_cert else None,
@@ -369,8 +364,9 @@ def _profile_layer(profile: Profile | None, absent: str) -> _Layer:
     )
 
 
-def _looked(layers: list[_Layer]) -> str:
-    return "; ".join(layer.where for layer in layers if layer.where != "arguments") or "-"
+def _looked(layers: list[_Layer], setting: str) -> str:
+    places = [layer.where.get(setting, layer.where.get("", "")) for layer in layers[1:]]
+    return "; ".join(place for place in places if place) or "-"
 
 
 def _check_ca_cert(value: str, source: str) -> str:

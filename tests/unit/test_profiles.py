@@ -136,6 +136,7 @@ def test_missing_url_says_everywhere_it_looked(tmp_path: Path) -> None:
         str(humioctl_path(world.env)),
     ):
         assert place in message
+    assert "LOGSCALE_TOKEN" not in message  # only where a URL could have been
 
 
 def test_missing_token_says_everywhere_it_looked_and_never_echoes(tmp_path: Path) -> None:
