@@ -244,3 +244,21 @@ def test_a_readable_file_warns_once_per_command(
     result = cli("tokens", "list", "-o", "json")
     assert result.code == 0, result.err
     assert result.err.count("chmod 600") == 1
+
+
+@pytest.mark.parametrize("good", [True, False])
+def test_add_with_verbose_logs_never_shows_the_token(
+    cli: Run,
+    logscale_sandbox: ThreadedSandbox,
+    config: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    good: bool,
+) -> None:
+    typed = logscale_sandbox.token if good else "typed-wrong-token-4242"
+    monkeypatch.setattr(profile_commands, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt, stream=None: typed)
+    result = cli("-v", "profiles", "add", "dev", "--url", logscale_sandbox.url)
+    assert result.code == (0 if good else 3)
+    assert "Authorization" in result.err or "POST" in result.err  # the debug log did run
+    assert typed not in result.out + result.err
+    assert typed not in cli("-v", "profiles", "show", "dev").err
