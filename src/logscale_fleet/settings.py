@@ -103,14 +103,6 @@ class Settings:
         return self.graphql_url[: -len(GRAPHQL_PATH)]
 
 
-def _first_env(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
-    for name in names:
-        value = env.get(name, "").strip()
-        if value:
-            return name, value
-    return None
-
-
 def normalize_url(url: str, *, source: str = "url") -> str:
     """The GraphQL endpoint for a base URL (any path prefix kept) or a full `.../graphql` URL."""
     if not isinstance(url, str) or not url.strip():
