@@ -108,6 +108,7 @@ class FleetClient:
         verify: bool = True,
         http_client: Any | None = None,
         http_backend: HttpBackend = "httpx",
+        profile: str | None = None,
         _settings: Settings | None = None,
     ) -> None:
         self._settings = _settings or resolve_settings(
@@ -118,6 +119,7 @@ class FleetClient:
             max_retries=max_retries,
             ca_cert=ca_cert,
             verify=verify,
+            profile=profile,
         )
         self._owns_http_client = http_client is None
         self._http_client = http_client or build_http_client(self._settings, http_backend)

@@ -14,13 +14,16 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from logscale_fleet.cli import (
     completion,
     config_commands,
     exit_codes,
+    profile_commands,
     sandbox_commands,
     schema_commands,
+    status_command,
     token_commands,
 )
 from logscale_fleet.cli.options import add_global_options
@@ -42,8 +45,65 @@ examples:
 )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, plus "did you mean 'list'?" for a mistyped command or choice."""
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        choices = action.choices
+        if choices is None or value in choices or not isinstance(value, str):
+            super()._check_value(action, value)
+            return
+        import difflib
+
+        names = [str(choice) for choice in choices]
+        close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"choose from {', '.join(names)}"
+        raise argparse.ArgumentError(action, f"invalid choice: {value!r} ({hint})")
+
+    def error(self, message: str) -> NoReturn:
+        # The top parser reports options no parser knew; suggest one any command knows.
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            unknown = next((w for w in message[len(prefix) :].split() if w.startswith("--")), None)
+            if unknown is not None:
+                import difflib
+
+                known = sorted(_option_strings(self))
+                close = difflib.get_close_matches(unknown.split("=")[0], known, n=1, cutoff=0.7)
+                if close:
+                    message += f" (did you mean {close[0]!r}?)"
+        super().error(message)
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    found = {flag for action in parser._actions for flag in action.option_strings}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found |= _option_strings(child)
+    return found
+
+
+def _help_when_incomplete(parser: argparse.ArgumentParser) -> None:
+    """A command group given without its subcommand prints its help instead of an error."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.required = False
+            parser.set_defaults(handler=_print_help(parser))
+            for child in action.choices.values():
+                _help_when_incomplete(child)
+
+
+def _print_help(parser: argparse.ArgumentParser) -> Any:
+    def handler(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return exit_codes.USAGE
+
+    return handler
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="logscale-fleet",
         description="Manage LogScale Fleet Management installation tokens.",
         epilog=EPILOG,
@@ -56,7 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands.register(commands)
     schema_commands.register(commands)
     sandbox_commands.register(commands)
+    profile_commands.register(commands)
+    status_command.register(commands)
     completion.register(commands)
+    _help_when_incomplete(parser)
     return parser
 
 

@@ -53,7 +53,7 @@ async def _run(command: Command, args: argparse.Namespace) -> int:
     fleet = open_client(args)
     logs.add_secret(fleet.settings.token)
     async with fleet:
-        return await command(fleet, args, Output(args.output))
+        return await command(fleet, args, Output.for_args(args))
 
 
 def open_client(args: argparse.Namespace, env: Mapping[str, str] | None = None) -> FleetClient:
@@ -73,7 +73,12 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
         fleet = FleetClient.sandbox(timeout=timeout)
         notice(f"using the local sandbox, not a LogScale (state: {_sandbox_state()})")
         return fleet
-    if args.url is None and not is_configured(env, URL_VARIABLES):
+    profile = getattr(args, "profile", None)
+    if (
+        args.url is None
+        and not is_configured(env, URL_VARIABLES)
+        and not _profile_selected(profile, env)
+    ):
         if (
             args.api_token is not None
             or args.api_token_file is not None
@@ -96,6 +101,7 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
         timeout=timeout,
         ca_cert=args.ca_cert,
         verify=not args.insecure,
+        profile=profile,
     )
 
 
@@ -104,10 +110,20 @@ def is_configured(env: Mapping[str, str], names: tuple[str, ...]) -> bool:
     return any(env.get(name, "").strip() for name in names)
 
 
+def _profile_selected(profile: str | None, env: Mapping[str, str]) -> bool:
+    """Whether a profile or humioctl's config says which LogScale is meant. An unknown profile,
+    or one without a URL, is an error from resolution, never a silent switch to the sandbox."""
+    from logscale_fleet.profiles import select
+
+    selection = select(profile, env)
+    return selection.profile is not None or selection.humioctl.top is not None
+
+
 def _refuse_connection_options_with_sandbox(args: argparse.Namespace) -> None:
     given = [
         option
         for option, value in (
+            ("--profile", getattr(args, "profile", None)),
             ("--url", args.url),
             ("--token", args.api_token),
             ("--token-file", args.api_token_file),
