@@ -21,7 +21,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("LOGSCALE_", "HUMIO_")) and k != "XDG_DATA_HOME"
+        if not k.startswith(("LOGSCALE_", "HUMIO_")) and k not in ("XDG_DATA_HOME", "CI")
     }
     env.update(extra)
     return env
@@ -49,14 +49,26 @@ def served_env(logscale_sandbox: ThreadedSandbox) -> dict[str, str]:
 
 def test_readme_quick_start_works_on_a_fresh_machine(tmp_path: Path) -> None:
     env = clean_env(HOME=str(tmp_path))  # no configuration, no sandbox state yet
-    created = run("tokens", "create", "my-token", env=env)
+    # The README's command, as written there.
+    created = run("--sandbox", "tokens", "create", "my-token", env=env)
     assert created.returncode == 0, created.stderr
     assert created.stdout.startswith("name:             my-token\ntoken:            ")
     assert "using the local sandbox" in created.stderr
     state = tmp_path / ".local" / "share" / "logscale-fleet" / "sandbox.sqlite3"
     assert state.is_file()
-    listed = run("--output", "json", "tokens", "list", env=env)
+    listed = run("--sandbox", "--output", "json", "tokens", "list", env=env)
     assert [t["name"] for t in json.loads(listed.stdout)] == ["default", "my-token"]
+
+
+def test_a_script_with_nothing_configured_fails_instead_of_using_the_sandbox(
+    tmp_path: Path,
+) -> None:
+    env = clean_env(HOME=str(tmp_path))
+    result = run("tokens", "ensure", "web", env=env)  # stdin /dev/null, stdout a pipe
+    assert result.returncode == 2
+    assert "--sandbox" in result.stderr
+    assert "LOGSCALE_URL" in result.stderr
+    assert not (tmp_path / ".local").exists()
 
 
 def test_json_round_trip_against_the_served_sandbox(served_env: dict[str, str]) -> None:

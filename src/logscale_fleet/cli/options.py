@@ -28,7 +28,8 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     connection = parser.add_argument_group(
         "connection",
         "Where and how to reach LogScale. With no URL configured anywhere (and no API\n"
-        "token), commands use the local sandbox and say so on stderr.",
+        "token), only an interactive terminal outside CI falls back to the local sandbox\n"
+        "(and says so); scripts must pass --sandbox or configure LOGSCALE_URL.",
     )
     connection.add_argument(
         "--url",
