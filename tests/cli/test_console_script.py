@@ -152,3 +152,28 @@ def test_apply_on_a_terminal_shows_progress(served_env: dict[str, str], tmp_path
     assert b"[1/3] create a" in drawn
     assert b"[3/3] create c" in drawn
     assert b"[" not in done.stdout.split(b"\n", 1)[0]  # stdout carries only the report
+
+
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_a_reader_that_goes_away_ends_it_quietly_with_141(tmp_path: Path, output: str) -> None:
+    """`tokens list | head -1`: like git and gh, 141 (128 + SIGPIPE) and nothing on stderr."""
+    env = clean_env(HOME=str(tmp_path), LOGSCALE_FLEET_SANDBOX_DB=str(tmp_path / "s.sqlite3"))
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first byte: no race
+    try:
+        result = subprocess.run(  # noqa: S603 - our own interpreter and CLI
+            [*COMMAND, "--sandbox", "-o", output, "tokens", "list"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141
+    assert result.stderr == "logscale-fleet: using the local sandbox, not a LogScale " + (
+        f"(state: {tmp_path / 's.sqlite3'})\n"
+    )

@@ -9,6 +9,7 @@ shell's driver walks the words typed so far to find that path, skipping option v
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -31,8 +32,11 @@ Print a completion script for SHELL on stdout. To enable it:
 
 
 def register(commands: Any) -> None:
+    from logscale_fleet.cli.options import leaf_options
+
     parser = commands.add_parser(
         "completion",
+        parents=[leaf_options()],
         help="print a shell completion script",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -44,7 +48,11 @@ def register(commands: Any) -> None:
 def run_completion(args: argparse.Namespace) -> int:
     from logscale_fleet.cli.main import build_parser  # main imports this module
 
-    print(generate(args.shell, build_parser()), end="")
+    script = generate(args.shell, build_parser())
+    if getattr(args, "output", "table") == "json":
+        print(json.dumps({"shell": args.shell, "script": script}, indent=2))
+    else:
+        print(script, end="")
     return 0
 
 
