@@ -20,14 +20,26 @@ PROG = "logscale-fleet"
 FUNC = "_logscale_fleet"
 FILE_METAVARS = frozenset({"FILE", "PATH", "DIR"})
 
-DESCRIPTION = """\
+BASH_INSTALL = (
+    "mkdir -p ~/.local/share/bash-completion/completions && logscale-fleet completion bash "
+    "> ~/.local/share/bash-completion/completions/logscale-fleet"
+)
+FISH_INSTALL = (
+    "mkdir -p ~/.config/fish/completions && logscale-fleet completion fish "
+    "> ~/.config/fish/completions/logscale-fleet.fish"
+)
+ZSH_INSTALL = "mkdir -p ~/.zfunc && logscale-fleet completion zsh > ~/.zfunc/_logscale-fleet"
+
+# The install lines create their folder: on a fresh home none of them exists yet.
+DESCRIPTION = f"""\
 Print a completion script for SHELL on stdout. To enable it:
 
-  bash:  eval "$(logscale-fleet completion bash)"            (e.g. in ~/.bashrc), or
-         logscale-fleet completion bash > ~/.local/share/bash-completion/completions/logscale-fleet
-  zsh:   logscale-fleet completion zsh > "${fpath[1]}/_logscale-fleet"   (then restart zsh), or
-         eval "$(logscale-fleet completion zsh)"            (after compinit, in ~/.zshrc)
-  fish:  logscale-fleet completion fish > ~/.config/fish/completions/logscale-fleet.fish
+  bash:  {BASH_INSTALL}
+         or: eval "$(logscale-fleet completion bash)"   (e.g. in ~/.bashrc)
+  zsh:   {ZSH_INSTALL}
+         then in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
+         or: eval "$(logscale-fleet completion zsh)"    (after compinit, in ~/.zshrc)
+  fish:  {FISH_INSTALL}
 """
 
 
