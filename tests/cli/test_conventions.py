@@ -63,7 +63,7 @@ def test_no_command_prints_the_help(cli: Run, argv: list[str], heading: str) -> 
 
 
 def test_yaml_is_the_same_document_as_json(cli: Run) -> None:
-    create(cli, "web-servers", "--config-id", "123456")
+    create(cli, "web-servers", "--config-id", "123456", "--sandbox")
     as_json = json.loads(cli("--sandbox", "-o", "json", "tokens", "list").out)
     as_yaml = yaml.safe_load(cli("--sandbox", "tokens", "list", "-o", "yaml").out)
     assert as_yaml == as_json
@@ -72,7 +72,7 @@ def test_yaml_is_the_same_document_as_json(cli: Run) -> None:
 
 def test_quiet_prints_identifiers_for_xargs(cli: Run) -> None:
     for name in ("b-token", "a-token"):
-        create(cli, name)
+        create(cli, name, "--sandbox")
     assert cli("--sandbox", "tokens", "list", "-q").out == "a-token\nb-token\ndefault\n"
     ids = cli("--sandbox", "configs", "list", "--quiet").out.split()
     documents = json.loads(cli("--sandbox", "-o", "json", "configs", "list").out)
