@@ -54,11 +54,17 @@ def register(commands: Any) -> None:
     check.add_argument(
         "--against",
         metavar="FILE|URL",
+        action="append",
+        default=[],
         help="another schema to check our operations against: an SDL file (full or sliced) or "
-        "a live LogScale URL (introspected with the global --token / LOGSCALE_TOKEN)",
+        "a live LogScale URL (introspected with the global --token / LOGSCALE_TOKEN); repeat "
+        "it to check several versions in one run (a matrix)",
     )
     check.add_argument(
-        "--format", choices=("text", "json"), default="text", help="report format (text)"
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="report format: text, json, github (Actions annotations), sarif (2.1.0) (text)",
     )
     check.add_argument(
         "--strict", action="store_true", help="also fail on dangerous changes (deprecations ...)"
@@ -77,12 +83,14 @@ def register(commands: Any) -> None:
     check.set_defaults(handler=run_check)
 
 
+FORMATS = ("text", "json", "github", "sarif")
+
 CHECK_DESCRIPTION = """\
 Checks, offline:
   1. every operation in queries/ is valid against schema.graphql (errors as file:line:col);
   2. generated/ is exactly what ariadne-codegen makes from the current inputs;
-  3. with --against: what in another schema (full or sliced SDL) breaks or endangers OUR
-     operations; changes they do not touch are ignored;
+  3. with --against (repeatable): what in each other schema (full or sliced SDL, or a live
+     LogScale) breaks or endangers OUR operations; changes they do not touch are ignored;
   4. the LogScale stability level of every selected field, read from the schema checked;
      a Preview field fails unless listed in pyproject.toml [tool.logscale-fleet] allow-preview.
 """
@@ -90,8 +98,8 @@ Checks, offline:
 CHECK_EPILOG = """\
 exit codes:
   0  every check passed (dangerous changes are warnings unless --strict)
-  1  an operation is invalid, generated/ is stale, a change breaks an operation, a Preview
-     field is used without being allowed, or (--strict) a change is dangerous
+  1  an operation is invalid, generated/ is stale, a change in any target breaks an operation,
+     a Preview field is used without being allowed, or (--strict) a change is dangerous
   2  usage or invalid input (unreadable file, invalid SDL, bad configuration)
 """
 
@@ -125,26 +133,75 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from logscale_fleet.schema.check import SchemaSource, check_project
-    from logscale_fleet.schema.report import render_json, render_text
+    if args.format == "json":
+        # Failures before a report exists (exit 2) then print one JSON error document too.
+        args.output = "json"
+    try:
+        return _check(args)
+    except Exception as exc:
+        _print_failure(args.format, exc)
+        raise
 
-    against = None
-    if args.against:
-        if args.against.startswith(("http://", "https://")):
-            name, sdl, _ = _introspect(args, url=args.against)
-            against = SchemaSource(name, sdl)
-        else:
-            against = SchemaSource.from_file(Path(args.against), argument="--against")
+
+def _check(args: argparse.Namespace) -> int:
+    from logscale_fleet.schema.check import check_project
+
     # Unreadable files, invalid SDL and bad settings raise InvalidInputError or
     # ConfigurationError, which main() reports as usage errors (exit 2).
     report = check_project(
         Path(args.project),
-        against=against,
+        against=[_target(args, value) for value in args.against],
         strict=args.strict,
         include_generated=not args.skip_generated,
     )
-    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    sys.stdout.write(render_report(report, args.format, project=args.project))
     return report.exit_code
+
+
+def render_report(report: Any, output_format: str, *, project: str) -> str:
+    if output_format == "json":
+        from logscale_fleet.schema.report import render_json
+
+        return render_json(report)
+    if output_format in ("github", "sarif"):
+        from logscale_fleet.schema.annotations import project_prefix
+
+        prefix = project_prefix(project)
+        if output_format == "github":
+            from logscale_fleet.schema.github import render_github
+
+            return render_github(report, prefix=prefix)
+        from logscale_fleet.schema.sarif import render_sarif
+
+        return render_sarif(report, prefix=prefix)
+    from logscale_fleet.schema.report import render_text
+
+    return str(render_text(report))
+
+
+def _print_failure(output_format: str, exc: Exception) -> None:
+    """The CI formats say why no report came: an annotation, or a SARIF log without results.
+    (Text goes to stderr from main(); JSON is the CLI's one error document.)"""
+    from logscale_fleet.cli import exit_codes, logs
+
+    message = logs.scrub(exit_codes.describe(exc))
+    if output_format == "github":
+        from logscale_fleet.schema.github import render_github_error
+
+        sys.stdout.write(render_github_error(message))
+    elif output_format == "sarif":
+        from logscale_fleet.schema.sarif import render_sarif_error
+
+        sys.stdout.write(render_sarif_error(message, exit_codes.exit_code_for(exc)))
+
+
+def _target(args: argparse.Namespace, value: str) -> Any:
+    from logscale_fleet.schema.check import SchemaSource
+
+    if value.startswith(("http://", "https://")):
+        name, sdl, version = _introspect(args, url=value)
+        return SchemaSource(name, sdl, name, version)
+    return SchemaSource.from_file(Path(value), argument="--against")
 
 
 def _introspect(args: argparse.Namespace, *, url: str | None) -> tuple[str, str, str | None]:
