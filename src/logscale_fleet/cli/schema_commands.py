@@ -44,6 +44,8 @@ def register(commands: Any) -> None:
     )
     pull.set_defaults(handler=run_pull)
 
+    _register_update(schema_commands)
+
     check = schema_commands.add_parser(
         "check",
         help="check the operations, generated code, compatibility and stability",
@@ -81,6 +83,72 @@ def register(commands: Any) -> None:
         help="folder with schema.graphql, queries/, generated/ and pyproject.toml",
     )
     check.set_defaults(handler=run_check)
+
+
+def _register_update(schema_commands: Any) -> None:
+    update = schema_commands.add_parser(
+        "update",
+        help="pull the slice, show what changed, check the operations, regenerate generated/",
+        description="Pull the fleet slice from a full SDL file (--from) or a live LogScale "
+        "(--url, or the global options / LOGSCALE_URL), print what changed in it (types, "
+        "fields, arguments, enum values, stability levels), check every operation in queries/ "
+        "against it, then write schema.graphql and regenerate generated/ with ariadne-codegen. "
+        "Nothing is written when the operations break (exit 1) unless --force; --dry-run "
+        "writes nothing. Deterministic: a second run changes nothing.",
+        epilog="exit codes:\n  0  the operations work against the new slice (written unless "
+        "--dry-run)\n  1  an operation breaks or a Preview field is not allowed (nothing "
+        "written unless --force)\n  2  usage or invalid input",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    update.add_argument("--from", dest="source", metavar="FILE", help="full SDL file")
+    update.add_argument(
+        "--url", dest="url", default=argparse.SUPPRESS, help="LogScale to introspect"
+    )
+    update.add_argument(
+        "--token", dest="api_token", default=argparse.SUPPRESS, help="API token for --url"
+    )
+    update.add_argument(
+        "--token-file",
+        dest="api_token_file",
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="file holding the API token for --url",
+    )
+    update.add_argument(
+        "--dry-run", action="store_true", help="show what would change; write nothing"
+    )
+    update.add_argument("--force", action="store_true", help="write even when the operations break")
+    update.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (text)"
+    )
+    update.add_argument(
+        "--project",
+        default=".",
+        metavar="DIR",
+        help="folder with schema.graphql, queries/, generated/, codegen.toml and pyproject.toml",
+    )
+    update.set_defaults(handler=run_update)
+
+
+def run_update(args: argparse.Namespace) -> int:
+    from logscale_fleet.schema.check import SchemaSource
+    from logscale_fleet.schema.update import update_project
+    from logscale_fleet.schema.update_report import render_update_json, render_update_text
+
+    if args.format == "json":
+        args.output = "json"
+    live = args.source is None
+    if live:
+        name, sdl, version = _introspect(args, url=None)
+        source = SchemaSource(name, sdl, name, version)
+    else:
+        source = SchemaSource.from_file(Path(args.source), argument="--from")
+    result = update_project(
+        Path(args.project), source, live=live, dry_run=args.dry_run, force=args.force
+    )
+    render = render_update_json if args.format == "json" else render_update_text
+    sys.stdout.write(render(result))
+    return result.exit_code
 
 
 FORMATS = ("text", "json", "github", "sarif")

@@ -144,7 +144,7 @@ def _field_stability(entry: FieldStability) -> dict[str, Any]:
 
 
 def render_text(report: CheckReport) -> str:
-    errors, warnings = _problems(report)
+    errors, warnings = problem_lines(report)
     lines = [_headline(report)]
     if errors:
         lines += ["", "errors:", *(f"  {line}" for line in errors)]
@@ -176,7 +176,7 @@ def _violations(report: CheckReport) -> list[tuple[TargetReport | None, FieldSta
     return [(t, entry) for t in report.targets for entry in t.stability.violations]
 
 
-def _problems(report: CheckReport) -> tuple[list[str], list[str]]:
+def problem_lines(report: CheckReport) -> tuple[list[str], list[str]]:
     errors = [f"[invalid] {problem}" for problem in report.operations.errors]
     generated = report.generated
     if generated.error is not None:
