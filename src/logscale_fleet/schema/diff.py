@@ -22,6 +22,7 @@ from graphql import (
     GraphQLUnionType,
 )
 
+from logscale_fleet.schema.prune import BUILTIN_SCALARS
 from logscale_fleet.schema.stability import stability_of_field
 
 
@@ -64,7 +65,12 @@ def diff_slices(old: GraphQLSchema, new: GraphQLSchema) -> tuple[SliceChange, ..
 
 
 def _named_types(schema: GraphQLSchema) -> dict[str, GraphQLNamedType]:
-    return {name: t for name, t in schema.type_map.items() if not name.startswith("__")}
+    # Built-in scalars come and go from type_map as fields use them; they are not the slice's.
+    return {
+        name: t
+        for name, t in schema.type_map.items()
+        if not name.startswith("__") and name not in BUILTIN_SCALARS
+    }
 
 
 def _kind(named: GraphQLNamedType) -> str:
