@@ -125,8 +125,10 @@ async def test_other_graphql_errors_stay_plain_and_ask_nothing_more(
 
 
 @contextmanager
-def old_logscale(version: str = "1.154.0") -> Iterator[str]:
-    """LogScale 1.154 as it answers this client: validation errors for jwtToken, a status page."""
+def old_logscale(version: str = "1.154.0", *, silent_status: bool = False) -> Iterator[str]:
+    """LogScale 1.154 as it answers this client: validation errors for jwtToken, a status page
+    (or, `silent_status`, a status request that is never answered until the server stops)."""
+    stopping = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -134,6 +136,9 @@ def old_logscale(version: str = "1.154.0") -> Iterator[str]:
             self._answer(400, {"errors": [{"message": JWT_MISSING}]})
 
         def do_GET(self) -> None:
+            if silent_status:
+                stopping.wait(10)
+                return
             if self.path == "/api/v1/status":
                 self._answer(200, {"status": "OK", "version": version})
             else:
@@ -156,6 +161,7 @@ def old_logscale(version: str = "1.154.0") -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
+        stopping.set()
         server.shutdown()
         server.server_close()
         thread.join(5)
@@ -170,6 +176,20 @@ async def test_both_wire_paths_raise_it_over_real_http(backend: HttpBackend) -> 
     assert caught.value.missing == ("FleetInstallationToken.jwtToken",)
     assert caught.value.server_version == "1.154.0"
     assert f"--against {url}`" in str(caught.value)
+
+
+@pytest.mark.parametrize("backend", ["httpx", "aiohttp"])
+async def test_a_status_page_that_never_answers_costs_the_version_only(
+    backend: HttpBackend,
+) -> None:
+    """The version is asked within what is left of the call's deadline, then given up."""
+    with old_logscale(silent_status=True) as url:
+        async with FleetClient(url, "t", timeout=0.5, http_backend=backend) as fleet:
+            with pytest.raises(IncompatibleServerError) as caught:
+                await fleet.create_install_token("web-servers")
+    assert caught.value.missing == ("FleetInstallationToken.jwtToken",)
+    assert caught.value.server_version is None
+    assert "the server does not have FleetInstallationToken.jwtToken" in str(caught.value)
 
 
 def test_the_cli_prints_it_in_one_line_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
