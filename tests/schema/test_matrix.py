@@ -176,3 +176,29 @@ def test_an_operation_added_to_queries_is_covered_without_code_for_it(
         ("FleetInstallationToken.jwtToken", "queries/extra.graphql:3:5")
     ]
     assert report.targets[2].ok
+
+
+def test_the_allow_preview_hint_is_given_once_for_many_preview_fields_and_targets(
+    capsys: pytest.CaptureFixture[str], checked_project: Path, tmp_path: Path, slice_sdl: str
+) -> None:
+    preview = derive(
+        slice_sdl,
+        '  """Stability: Short-term"""\n  jwtToken: String!\n'
+        '  """Stability: Short-term"""\n  name: String!\n',
+        '  """Stability: Preview"""\n  jwtToken: String!\n'
+        '  """Stability: Preview"""\n  name: String!\n',
+    )
+    first, second = tmp_path / "first.graphql", tmp_path / "second.graphql"
+    for path in (first, second):
+        path.write_text(preview, encoding="utf-8")
+    code, out = run(
+        capsys,
+        *("--project", str(checked_project)),
+        *("--against", str(first), "--against", str(second)),
+    )
+    assert code == 1
+    previews = [line for line in out.splitlines() if line.startswith("  [preview]")]
+    assert len(previews) == 4  # two fields against each of two targets
+    assert all("allow-preview" not in line for line in previews)
+    assert out.count("allow-preview") == 1
+    assert "\nhint: a Preview field may change without notice" in out

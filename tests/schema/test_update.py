@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from logscale_fleet.cli.main import main
+from logscale_fleet.sandbox.app import SANDBOX_VERSION
+from logscale_fleet.sandbox.server import ThreadedSandbox
 from logscale_fleet.schema.check import SchemaSource, build_schema_from
 from logscale_fleet.schema.diff import Change, SliceChange, diff_slices
 from logscale_fleet.schema.freshness import CODEGEN_INPUTS, check_generated
@@ -206,3 +208,26 @@ def test_slice_changes_sort_by_coordinate() -> None:
     two = SliceChange("A.y", "field", Change.REMOVED)
     assert sorted([one, two]) == [two, one]
     assert str(two) == "- field A.y"
+
+
+def test_update_from_a_live_server_names_it_and_its_version(
+    capsys: pytest.CaptureFixture[str], project: Path, logscale_sandbox: ThreadedSandbox
+) -> None:
+    before = snapshot(project)
+    code, out = update(
+        capsys,
+        project,
+        *("--url", logscale_sandbox.url, "--token", logscale_sandbox.token),
+        *("--dry-run", "--format", "json"),
+    )
+    document: dict[str, Any] = json.loads(out)
+    assert code == 0
+    assert document["source"] == {
+        "name": logscale_sandbox.url,
+        "location": logscale_sandbox.url,
+        "version": SANDBOX_VERSION,
+    }
+    # The sandbox serves the slice itself: only the header (source, version) would change.
+    assert (document["sliceChanged"], document["changes"]) == (True, [])
+    assert document["generatedChanged"] == []
+    assert snapshot(project) == before

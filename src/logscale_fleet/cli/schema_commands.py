@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from logscale_fleet.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from logscale_fleet.schema.check import CheckReport, SchemaSource
 
 
 def register(commands: Any) -> None:
@@ -226,7 +229,8 @@ def _check(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def render_report(report: Any, output_format: str, *, project: str) -> str:
+def render_report(report: CheckReport, output_format: str, *, project: str) -> str:
+    """The report in the chosen format; CI formats get paths relative to where CI runs."""
     if output_format == "json":
         from logscale_fleet.schema.report import render_json
 
@@ -244,7 +248,7 @@ def render_report(report: Any, output_format: str, *, project: str) -> str:
         return render_sarif(report, prefix=prefix)
     from logscale_fleet.schema.report import render_text
 
-    return str(render_text(report))
+    return render_text(report)
 
 
 def _print_failure(output_format: str, exc: Exception) -> None:
@@ -263,7 +267,7 @@ def _print_failure(output_format: str, exc: Exception) -> None:
         sys.stdout.write(render_sarif_error(message, exit_codes.exit_code_for(exc)))
 
 
-def _target(args: argparse.Namespace, value: str) -> Any:
+def _target(args: argparse.Namespace, value: str) -> SchemaSource:
     from logscale_fleet.schema.check import SchemaSource
 
     if value.startswith(("http://", "https://")):

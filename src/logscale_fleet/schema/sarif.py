@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from logscale_fleet.schema.annotations import Annotation, annotations_of
 from logscale_fleet.schema.check import CheckReport
@@ -62,7 +63,8 @@ def _result(annotation: Annotation, rule_index: int) -> dict[str, Any]:
         "message": {"text": f"{annotation.title}: {annotation.message}"},
     }
     if annotation.file is not None:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": annotation.file}}
+        # A URI reference: a path with spaces or `#` must be percent-encoded.
+        physical: dict[str, Any] = {"artifactLocation": {"uri": quote(annotation.file)}}
         if annotation.line is not None:
             region: dict[str, Any] = {"startLine": annotation.line}
             if annotation.column is not None:
