@@ -24,6 +24,7 @@ from logscale_fleet._http import HttpBackend, build_http_client, httpx_timeout, 
 from logscale_fleet._retry import RetryPolicy
 from logscale_fleet.errors import (
     ConfigurationError,
+    IncompatibleServerError,
     InvalidInputError,
     InvalidResponseError,
     ServerError,
@@ -225,6 +226,7 @@ class FleetClient:
             policy = RetryPolicy(max_retries=_validate_retries(max_retries))
         attempt = 0
         while True:
+            attempt_started = time.monotonic()
             try:
                 return await _within(timeouts.total, send(**arguments, **options))
             except Exception as exc:
@@ -238,6 +240,9 @@ class FleetClient:
                 error = error_from_exception(exc, operation=operation, secrets=secrets)
                 if error is None:
                     raise
+                if isinstance(error, IncompatibleServerError):
+                    left = timeouts.total - (time.monotonic() - attempt_started)
+                    error = await self._name_the_server(error, seconds=left)
                 if not policy.should_retry(error, operation, attempt):
                     if attempt:
                         log.debug(
@@ -502,6 +507,29 @@ class FleetClient:
         except (ValueError, AttributeError, RecursionError):
             return None
         return version if isinstance(version, str) else None
+
+    async def _name_the_server(
+        self, error: IncompatibleServerError, *, seconds: float
+    ) -> IncompatibleServerError:
+        """`error` naming this server's URL and, if it answers within what is left of the
+        attempt's deadline, its version: one status request, no retries, never a new error."""
+        version: str | None = None
+        if seconds > 0:
+            try:
+                response = await _within(
+                    seconds,
+                    self._http_client.get(
+                        f"{self._settings.base_url}/api/v1/status", headers=self._headers
+                    ),
+                )
+                found = json.loads(response.content).get("version")
+                # It goes into a one-line message: short, printable text or nothing.
+                ok = isinstance(found, str) and found.isprintable()
+                version = found[:64] if ok else None
+            except Exception:  # noqa: S110 - best effort: the incompatibility is the error
+                pass
+        url = None if self.source == "sandbox" else self._settings.base_url
+        return error.for_server(version=version, url=url)
 
     # -- collector configurations --------------------------------------------------------
 

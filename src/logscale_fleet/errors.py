@@ -12,6 +12,7 @@
      |   +- RateLimitError        429 (retry_after)
      |   +- ServerError           5xx
      +- GraphQLError              200 with errors[]
+     |   +- IncompatibleServerError  the server's schema lacks what the client selects
      +- InvalidResponseError      not JSON, not GraphQL, or does not fit the generated model
 
 Messages never contain the API token, install tokens or JWTs: they are built only from status
@@ -31,6 +32,7 @@ __all__ = [
     "ConfigurationError",
     "GraphQLError",
     "GraphQLErrorDetail",
+    "IncompatibleServerError",
     "InvalidInputError",
     "InvalidResponseError",
     "LogScaleError",
@@ -166,6 +168,53 @@ class GraphQLError(LogScaleError):
         return [e.message for e in self.errors]
 
 
+class IncompatibleServerError(GraphQLError):
+    """The server's schema lacks fields, arguments or types the client sends: an older LogScale.
+
+    `missing` holds schema coordinates (`FleetInstallationToken.jwtToken`,
+    `Mutation.createFleetInstallToken(configId:)`, `SomeType`); `server_version` is the LogScale
+    version when the server said (the client asks `GET /api/v1/status` once, best effort).
+    """
+
+    def __init__(
+        self,
+        errors: Sequence[GraphQLErrorDetail],
+        *,
+        missing: Sequence[str],
+        operation: str | None = None,
+        data: Mapping[str, Any] | None = None,
+        status_code: int = 200,
+        server_version: str | None = None,
+        server_url: str | None = None,
+    ) -> None:
+        super().__init__(errors, operation=operation, data=data, status_code=status_code)
+        self.missing = tuple(missing)
+        self.server_version = server_version
+        self.server_url = server_url
+        # One line, since the CLI prints it as is: what is missing, which server, what to run.
+        prefix = f"{operation}: " if operation else ""
+        server = f"LogScale {server_version}" if server_version else "the server"
+        self.message = (
+            f"{prefix}{server} does not have {', '.join(self.missing)}, which this client uses "
+            "(the server is probably older than the schema the client was generated from); "
+            f"run `logscale-fleet schema check --against {server_url or '<that server>'}` to "
+            "see every difference"
+        )
+        self.args = (self.message,)
+
+    def for_server(self, *, version: str | None, url: str | None) -> IncompatibleServerError:
+        """The same error, naming the server's version and URL."""
+        return IncompatibleServerError(
+            self.errors,
+            missing=self.missing,
+            operation=self.operation,
+            data=self.data,
+            status_code=self.status_code,
+            server_version=version or self.server_version,
+            server_url=url or self.server_url,
+        )
+
+
 class InvalidResponseError(LogScaleError):
     """The answer is not JSON, not a GraphQL response, or does not fit the generated model."""
 
@@ -270,7 +319,7 @@ def error_from_exception(
     if isinstance(exc, GraphQLErrorsError):
         details = [_graphql_detail(entry, secrets) for entry in exc.errors]
         data = exc.data if isinstance(exc.data, dict) else None
-        return GraphQLError(details, operation=operation, data=data)
+        return _incompatible_or(GraphQLError(details, operation=operation, data=data))
     if isinstance(exc, MalformedResponseError):
         from logscale_fleet._core.header_text import shown_header
 
@@ -321,11 +370,19 @@ def _graphql_errors_in_body(
     errors = payload.get("errors") if isinstance(payload, dict) else None
     if not isinstance(errors, list) or not errors:
         return None
-    return GraphQLError(
-        [_graphql_detail(entry, secrets) for entry in errors],
-        operation=operation,
-        status_code=response.status_code,
+    return _incompatible_or(
+        GraphQLError(
+            [_graphql_detail(entry, secrets) for entry in errors],
+            operation=operation,
+            status_code=response.status_code,
+        )
     )
+
+
+def _incompatible_or(error: GraphQLError) -> GraphQLError:
+    from logscale_fleet._core.incompatible import incompatible_or
+
+    return incompatible_or(error)
 
 
 def _excerpt(body: bytes, secrets: Sequence[str]) -> str:
