@@ -336,3 +336,15 @@ def test_an_introspection_result_plugs_in_like_sdl(
 def test_a_non_introspection_result_is_invalid_input() -> None:
     with pytest.raises(InvalidInputError, match="not a GraphQL introspection result"):
         SchemaSource.from_introspection("live", {"data": None})
+
+
+@pytest.mark.parametrize("json_flag", [("--format", "json"), ("-o", "json")])
+def test_bad_input_still_prints_one_json_error_document(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, json_flag: tuple[str, str]
+) -> None:
+    code, out, err = run(capsys, "--against", str(tmp_path / "missing.graphql"), *json_flag)
+    assert code == 2
+    error = json.loads(out)["error"]
+    assert (error["type"], error["exitCode"]) == ("InvalidInputError", 2)
+    assert "missing.graphql" in error["message"]
+    assert "missing.graphql" in err

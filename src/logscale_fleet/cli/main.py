@@ -152,7 +152,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         # --help and --version (0).
         return exit_.code if isinstance(exit_.code, int) else exit_codes.USAGE
-    json_output = args.output == "json"
     from logscale_fleet.cli import logs  # after parsing: `--help` needs no logging setup
 
     # The API token given on the command line is redacted from the start; one read from the
@@ -166,13 +165,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
         except KeyboardInterrupt:
             print("\nlogscale-fleet: interrupted", file=sys.stderr)
-            if json_output:
+            if args.output == "json":
                 _error_document("interrupted", "KeyboardInterrupt", exit_codes.INTERRUPTED)
             return exit_codes.INTERRUPTED
         except BrokenPipeError:
             return _stdout_closed()
         except Exception as exc:
-            return _report(exc, verbose=args.verbose, json_output=json_output)
+            # Read now, not before the handler: `schema check --format json` asks for JSON itself.
+            return _report(exc, verbose=args.verbose, json_output=args.output == "json")
         return code
 
 
