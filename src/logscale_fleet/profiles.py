@@ -30,8 +30,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from logscale_fleet._core.files import read_input_file
 from logscale_fleet.errors import ConfigurationError
+from logscale_fleet.input_files import read_input_file
 
 PROFILE_VARIABLE = "LOGSCALE_PROFILE"
 CONFIG_FILE_NAME = "config.toml"

@@ -105,6 +105,15 @@ class Settings:
         return self.graphql_url[: -len(GRAPHQL_PATH)]
 
 
+def first_set(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first of these variables that holds a value (blank counts as unset), and the value."""
+    for name in names:
+        value = env.get(name, "").strip()
+        if value:
+            return name, value
+    return None
+
+
 def normalize_url(url: str, *, source: str = "url") -> str:
     """The GraphQL endpoint for a base URL (any path prefix kept) or a full `.../graphql` URL."""
     if not isinstance(url, str) or not url.strip():
@@ -197,7 +206,7 @@ def _user_path(path: str | os.PathLike[str], what: str, source: str) -> Path:
 def read_token_file(path: str | os.PathLike[str], source: str) -> Secret:
     """The API token in `path`: a regular file (or `-` for stdin) of at most 64 KiB, so
     `/dev/zero`, a FIFO or a folder fails at once instead of eating memory or blocking."""
-    from logscale_fleet._core.files import MAX_TOKEN_FILE_BYTES, read_input_file
+    from logscale_fleet.input_files import MAX_TOKEN_FILE_BYTES, read_input_file
 
     # `source` (the variable or argument) is not repeated: the path already names the file.
     del source

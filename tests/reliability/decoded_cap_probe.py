@@ -24,7 +24,7 @@ async def probe(url: str, backend: str) -> dict[str, object]:
     async with FleetClient(url, "t", timeout=20, max_retries=0, http_backend=backend) as fleet:  # type: ignore[arg-type]
         before = peak_rss_bytes()
         try:
-            await fleet.list_install_tokens()
+            await fleet.install_tokens.list()
             outcome: dict[str, object] = {"error": None}
         except LogScaleError as exc:
             outcome = {"error": type(exc).__name__, "message": str(exc)}

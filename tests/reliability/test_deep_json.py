@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from logscale_fleet import FleetClient, GraphQLError, InvalidInputError, InvalidResponseError
-from logscale_fleet._http import HttpBackend
-from logscale_fleet.schema.check import SchemaSource
+from logscale_fleet import FleetClient, GraphQLError, InvalidResponseError
+from logscale_fleet._core.http import HttpBackend
+from logscale_fleet._core.introspection import sdl_from_introspection
 from tests.reliability.hostile_server import Behaviour, head, hostile_server
 
 DEPTH = 100_000  # far past the interpreter's recursion limit
@@ -21,7 +21,7 @@ DEEP = "[" * DEPTH + "]" * DEPTH
 
 # The library's calls, each in one place (their names may move into namespaces).
 async def call(fleet: FleetClient) -> object:
-    return await fleet.list_install_tokens()
+    return await fleet.install_tokens.list()
 
 
 async def server_version(fleet: FleetClient) -> str | None:
@@ -158,9 +158,9 @@ async def test_a_deep_introspection_answer_is_an_invalid_response(
                 await schema_sdl(fleet)
 
 
-def test_a_deep_introspection_result_is_invalid_input() -> None:
-    with pytest.raises(InvalidInputError, match="nested too deeply"):
-        SchemaSource.from_introspection("live", deep_introspection())
+def test_a_deep_introspection_result_is_an_invalid_response() -> None:
+    with pytest.raises(InvalidResponseError, match="nested too deeply"):
+        sdl_from_introspection(deep_introspection(), operation="IntrospectionQuery")
 
 
 def _dump_iteratively(value: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ import os
 import pytest
 
 from logscale_fleet import ConfigurationError, FleetClient, TransportError
-from logscale_fleet._http import HttpBackend
+from logscale_fleet._core.http import HttpBackend
 from tests.reliability.conftest import closed_port
 from tests.reliability.hostile_server import OK_BODY, head, hostile_server
 
@@ -21,7 +21,7 @@ TARGET = "http://logscale.example.invalid"  # RFC 6761: never resolves
 
 
 async def call(fleet: FleetClient) -> object:
-    return await fleet.list_install_tokens()
+    return await fleet.install_tokens.list()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from logscale_fleet import APIStatusError, FleetClient
-from logscale_fleet._http import HttpBackend
+from logscale_fleet._core.http import HttpBackend
 from tests.reliability.hostile_server import Behaviour, head, hostile_server
 
 API_TOKEN = "api-token-0123456789abcdef"
@@ -16,7 +16,7 @@ SECRET_IN_LOCATION = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 
 
 async def call(fleet: FleetClient) -> object:
-    return await fleet.create_install_token("web-hosts")
+    return await fleet.install_tokens.create("web-hosts")
 
 
 def redirects_to(location: str, status: str) -> Behaviour:

@@ -306,7 +306,7 @@ async def test_the_aiohttp_path_chains_no_aiohttp_error_holding_the_headers(fail
     async def fail(url: str) -> BaseException:
         async with FleetClient(url, WIRE_TOKEN, max_retries=0, http_backend="aiohttp") as fleet:
             with pytest.raises(TransportError) as caught:
-                await fleet.list_install_tokens()
+                await fleet.install_tokens.list()
         return caught.value
 
     if failure == "connection refused":
@@ -321,7 +321,7 @@ async def test_the_aiohttp_path_chains_no_aiohttp_error_holding_the_headers(fail
 
 
 async def test_an_aiohttp_failure_formatted_with_locals_shows_no_secret() -> None:
-    from logscale_fleet._http import build_http_client, request_headers
+    from logscale_fleet._core.http import build_http_client, request_headers
     from logscale_fleet.settings import resolve_settings
     from tests.reliability.hostile_server import garbage_status_line, hostile_server
 

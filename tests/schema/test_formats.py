@@ -140,7 +140,10 @@ def test_stale_generated_files_are_annotated_on_the_file(checked_project: Path) 
     stale = replace(
         report,
         generated=GeneratedCheck(
-            freshness=FreshnessReport(stale=["generated/logscale_graphql/fragments.py"])
+            freshness=FreshnessReport(
+                package="generated/logscale_graphql",
+                stale=["generated/logscale_graphql/fragments.py"],
+            )
         ),
     )
     error, notice = parse_commands(render_github(stale, prefix="sub/"))

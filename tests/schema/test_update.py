@@ -15,7 +15,7 @@ from logscale_fleet.sandbox.app import SANDBOX_VERSION
 from logscale_fleet.sandbox.server import ThreadedSandbox
 from logscale_fleet.schema.check import SchemaSource, build_schema_from
 from logscale_fleet.schema.diff import Change, SliceChange, diff_slices
-from logscale_fleet.schema.freshness import CODEGEN_INPUTS, check_generated
+from logscale_fleet.schema.freshness import CodegenLayout, check_generated
 from tests.schema.helpers import derive
 
 JWT = '  """Stability: Short-term"""\n  jwtToken: String!\n'
@@ -28,7 +28,7 @@ def project(project_root: Path, tmp_path: Path) -> Path:
     """What `schema update` reads and writes: codegen inputs, generated/, pyproject.toml."""
     copy = tmp_path / "project"
     copy.mkdir()
-    for name in (*CODEGEN_INPUTS, "generated", "pyproject.toml"):
+    for name in (*CodegenLayout.read(project_root).inputs, "generated", "pyproject.toml"):
         source = project_root / name
         target = copy / name
         if source.is_dir():

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from logscale_fleet._http import ResponseTooLargeError, _cap_response_size
+from logscale_fleet._core.http import _cap_response_size
+from logscale_fleet._core.limits import ResponseTooLargeError
 from tests.reliability.gzip_bomb import gzip_bomb
 
 MiB = 1024 * 1024
@@ -26,7 +27,7 @@ class OneChunk(httpx.AsyncByteStream):
 async def test_one_big_compressed_chunk_is_inflated_in_small_steps(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("logscale_fleet._http.MAX_RESPONSE_BYTES", 8 * MiB)
+    monkeypatch.setattr("logscale_fleet._core.http.MAX_RESPONSE_BYTES", 8 * MiB)
     # 256 KiB of the bomb inflate to about 256 MiB if decoded in one step.
     response = httpx.Response(
         200, headers={"content-encoding": "gzip"}, stream=OneChunk(gzip_bomb()[: 256 * 1024])

@@ -13,8 +13,8 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from logscale_fleet import FleetClient, GraphQLError, IncompatibleServerError
+from logscale_fleet._core.http import HttpBackend
 from logscale_fleet._core.incompatible import missing_coordinates
-from logscale_fleet._http import HttpBackend
 from logscale_fleet.cli.main import main
 from tests.unit.conftest import BASE_URL, RecordingFleetClient
 
@@ -66,7 +66,7 @@ async def test_a_400_with_validation_errors_names_coordinates_version_and_comman
     httpx_mock.add_response(status_code=400, json={"errors": [{"message": JWT_MISSING}]})
     httpx_mock.add_response(url=STATUS_URL, json=OLD_STATUS)
     with pytest.raises(IncompatibleServerError) as caught:
-        await fleet.create_install_token("web-servers")
+        await fleet.install_tokens.create("web-servers")
     error = caught.value
     assert isinstance(error, GraphQLError)
     assert error.missing == ("FleetInstallationToken.jwtToken",)
@@ -87,7 +87,7 @@ async def test_a_200_with_errors_is_recognised_too(
     httpx_mock.add_response(json={"data": None, "errors": [{"message": DEFAULT_MISSING}]})
     httpx_mock.add_response(url=STATUS_URL, json=OLD_STATUS)
     with pytest.raises(IncompatibleServerError) as caught:
-        await fleet.default_install_token()
+        await fleet.install_tokens.default()
     assert caught.value.missing == ("Query.defaultFleetInstallationToken",)
     assert caught.value.status_code == 200
 
@@ -103,7 +103,7 @@ async def test_without_a_version_the_error_still_names_what_is_missing(
     httpx_mock.add_response(status_code=400, json={"errors": [{"message": JWT_MISSING}]})
     httpx_mock.add_response(url=STATUS_URL, **status_answer)  # type: ignore[arg-type]
     with pytest.raises(IncompatibleServerError) as caught:
-        await fleet.create_install_token("web-servers")
+        await fleet.install_tokens.create("web-servers")
     assert caught.value.server_version is None
     assert str(caught.value).startswith(
         "CreateFleetInstallToken: the server does not have FleetInstallationToken.jwtToken"
@@ -116,7 +116,7 @@ async def test_other_graphql_errors_stay_plain_and_ask_nothing_more(
 ) -> None:
     httpx_mock.add_response(json={"data": None, "errors": [{"message": "Not allowed"}]})
     with pytest.raises(GraphQLError) as caught:
-        await fleet.default_install_token()
+        await fleet.install_tokens.default()
     assert not isinstance(caught.value, IncompatibleServerError)
     assert len(httpx_mock.get_requests()) == 1
 
@@ -172,7 +172,7 @@ async def test_both_wire_paths_raise_it_over_real_http(backend: HttpBackend) -> 
     with old_logscale() as url:
         async with FleetClient(url, "t", timeout=5, http_backend=backend) as fleet:
             with pytest.raises(IncompatibleServerError) as caught:
-                await fleet.create_install_token("web-servers")
+                await fleet.install_tokens.create("web-servers")
     assert caught.value.missing == ("FleetInstallationToken.jwtToken",)
     assert caught.value.server_version == "1.154.0"
     assert f"--against {url}`" in str(caught.value)
@@ -186,7 +186,7 @@ async def test_a_status_page_that_never_answers_costs_the_version_only(
     with old_logscale(silent_status=True) as url:
         async with FleetClient(url, "t", timeout=0.5, http_backend=backend) as fleet:
             with pytest.raises(IncompatibleServerError) as caught:
-                await fleet.create_install_token("web-servers")
+                await fleet.install_tokens.create("web-servers")
     assert caught.value.missing == ("FleetInstallationToken.jwtToken",)
     assert caught.value.server_version is None
     assert "the server does not have FleetInstallationToken.jwtToken" in str(caught.value)

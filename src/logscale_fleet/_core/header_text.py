@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-from logscale_fleet._redact import redact
+from logscale_fleet._core.redaction import redact
 
 MAX_SHOWN = 120
 

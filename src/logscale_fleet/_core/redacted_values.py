@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from logscale_fleet._redact import redact
+from logscale_fleet._core.redaction import redact
 
 MAX_DEPTH = 8
 MAX_ITEMS = 50

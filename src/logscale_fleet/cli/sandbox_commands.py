@@ -83,7 +83,7 @@ def run_serve(args: argparse.Namespace) -> int:
         from logscale_fleet.sandbox.server import generate_token, serve
         from logscale_fleet.sandbox.store import SandboxStateError
     except ImportError:
-        from logscale_fleet.sandbox.embedded import MISSING_EXTRA
+        from logscale_fleet.sandbox import MISSING_EXTRA
 
         raise ConfigurationError(MISSING_EXTRA) from None
 

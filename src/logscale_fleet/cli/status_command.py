@@ -74,7 +74,7 @@ async def probe(fleet: FleetClient) -> tuple[dict[str, Any], LogScaleError | Non
         report["serverVersion"] = await fleet.server_version(max_retries=0)
         report["roundTripMs"] = round((time.perf_counter() - started) * 1000, 1)
         report["reachable"] = True
-        async for _ in fleet.iter_install_tokens(page_size=1, max_retries=0):
+        async for _ in fleet.install_tokens.iter(page_size=1, max_retries=0):
             break
         report["authenticated"] = report["fleetManagement"] = True
     except LogScaleError as exc:

@@ -9,23 +9,20 @@
 Checks 1 and 2 concern the project and run once; 3 and 4 run per target, so a version matrix
 (`--against A --against B`) costs one codegen run, not one per target. A target is passed in as
 a SchemaSource (SDL text and a name), so a file, a download or a live introspection result
-(printed with graphql-core's print_schema) all plug in the same way.
+(converted by `_core.introspection`) all plug in the same way.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 from graphql import (
     GraphQLSchema,
     build_ast_schema,
-    build_client_schema,
-    print_schema,
     validate_schema,
 )
 
@@ -68,26 +65,6 @@ class SchemaSource:
         return cls(
             path.name, sdl, str(path.resolve()), found.group(1) if found is not None else None
         )
-
-    @classmethod
-    def from_introspection(
-        cls, name: str, result: Mapping[str, Any], *, version: str | None = None
-    ) -> SchemaSource:
-        """A live server's schema: the `data` of an introspection query run with descriptions
-        (they carry the stability levels). Deprecations survive; SDL-only directives cannot."""
-        try:
-            schema = build_client_schema(result)  # type: ignore[arg-type]
-            sdl = print_schema(schema)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise InvalidInputError(
-                "schema", f"{name} is not a GraphQL introspection result: {exc}"
-            ) from None
-        except RecursionError:
-            # graphql-core recurses once per `ofType` level.
-            raise InvalidInputError(
-                "schema", f"{name} is not a usable introspection result: nested too deeply"
-            ) from None
-        return cls(name, sdl, name, version)
 
     @property
     def short_version(self) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 from logscale_fleet.schema.check import CheckReport, TargetReport
 from logscale_fleet.schema.documents import OperationProblem, SourceLocation
 from logscale_fleet.schema.findings import Finding
-from logscale_fleet.schema.freshness import GENERATED_PACKAGE, REGENERATE_COMMAND
+from logscale_fleet.schema.freshness import REGENERATE_COMMAND
 from logscale_fleet.schema.stability import FieldStability, StabilityLevel, StabilityReport
 
 JSON_FORMAT_VERSION = 2
@@ -249,9 +249,9 @@ def _generated_line(report: CheckReport) -> str:
         return "skipped"
     if generated.error is not None:
         return "code generation failed"
-    if generated.freshness is not None and generated.freshness.fresh:
-        return f"{GENERATED_PACKAGE.as_posix()} is up to date"
-    return f"{GENERATED_PACKAGE.as_posix()} is stale"
+    if generated.freshness is not None:
+        return generated.freshness.headline
+    return "not checked"
 
 
 def _matrix(report: CheckReport) -> list[str]:

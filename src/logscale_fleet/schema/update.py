@@ -33,7 +33,7 @@ from logscale_fleet.schema.compat import check_compatibility
 from logscale_fleet.schema.config import allowed_preview_fields
 from logscale_fleet.schema.diff import SliceChange, diff_slices
 from logscale_fleet.schema.documents import read_operations
-from logscale_fleet.schema.freshness import GENERATED_PACKAGE, python_files, regenerate
+from logscale_fleet.schema.freshness import CodegenLayout, python_files, regenerate
 from logscale_fleet.schema.pull import pull_from_sdl, slice_root_fields
 from logscale_fleet.schema.stability import stability_report
 from logscale_fleet.schema.validate import validate_operations
@@ -154,7 +154,8 @@ def apply_update(
             # Forced over broken operations: codegen cannot succeed until queries/ is fixed.
             codegen_error = exc.message
         else:
-            changed = _sync_package(fresh, project_dir / GENERATED_PACKAGE, write=not dry_run)
+            package = CodegenLayout.read(project_dir).package
+            changed = _sync_package(fresh, project_dir, package, write=not dry_run)
     if dry_run:
         return UpdateResult(plan, True, False, changed, codegen_error)
     # The slice last: were anything above to fail, the project keeps its old, consistent pair.
@@ -162,11 +163,12 @@ def apply_update(
     return UpdateResult(plan, False, True, changed, codegen_error)
 
 
-def _sync_package(fresh: Path, committed: Path, *, write: bool) -> tuple[str, ...]:
+def _sync_package(fresh: Path, project_dir: Path, package: str, *, write: bool) -> tuple[str, ...]:
     """The generated files that differ (project-relative); with `write`, make them equal."""
+    committed = project_dir / package
     fresh_files = python_files(fresh)
     committed_files = python_files(committed)
-    prefix = GENERATED_PACKAGE.as_posix()
+    prefix = package
     changed = []
     for name in sorted(fresh_files | committed_files):
         source, target = fresh / name, committed / name
