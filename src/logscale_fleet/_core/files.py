@@ -85,11 +85,14 @@ def read_input_file(
         raise error(f"{what} {shown} is not readable (permission denied)") from None
     except OSError as exc:
         raise error(f"cannot open {what} {shown}: {exc.strerror}") from None
+    # The type check comes before fdopen(), which itself refuses a folder's descriptor with a
+    # bare IsADirectoryError.
+    info = os.fstat(fd)
+    for test, kind in _KINDS:
+        if test(info.st_mode):
+            os.close(fd)
+            raise error(f"{what} {shown} is {kind}, not a regular file")
     with os.fdopen(fd, "rb", buffering=0) as stream:
-        info = os.fstat(fd)
-        for test, kind in _KINDS:
-            if test(info.st_mode):
-                raise error(f"{what} {shown} is {kind}, not a regular file")
         if info.st_size > limit:
             raise error(
                 f"{what} {shown} is {info.st_size:,} bytes, more than the {describe_size(limit)} "

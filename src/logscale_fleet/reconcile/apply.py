@@ -222,10 +222,9 @@ class _Run:
             while queue and not self.result.failed:
                 change = queue.pop()
                 in_flight.add(id(change))
-                try:
-                    await self._one(change)
-                finally:
-                    in_flight.discard(id(change))
+                await self._one(change)
+                # Not in a `finally`: a change cancelled mid-call stays "in flight" (unknown).
+                in_flight.discard(id(change))
 
         workers = [
             asyncio.ensure_future(worker()) for _ in range(min(self.concurrency, len(changes)))
