@@ -86,7 +86,7 @@ def test_aliases_within_the_limit_still_work(tmp_path: Path) -> None:
 def test_a_huge_aliased_key_is_not_copied_into_every_problem(tmp_path: Path) -> None:
     # The attack of issue 11 item 5: one big key, used by every item through an alias.
     key = "k" * 100_000
-    items = "".join("  - {name: w%d, *k : 1}\n" % i for i in range(300))
+    items = "".join(f"  - {{name: w{i}, *k : 1}}\n" for i in range(300))
     text = f"anchor: &k {key}\ntokens:\n{items}"
     with pytest.raises(DeclarationError) as caught:
         load_text(tmp_path, "keys.yaml", text)

@@ -121,7 +121,8 @@ async def test_max_deletes_refuses_before_any_change(
     )
     with pytest.raises(InvalidInputError, match="deletes 3 resources, more than max_deletes=2"):
         await apply_plan(FLEET, plan, max_deletes=2)
-    assert member.calls == [] and config.calls == []
+    assert member.calls == []
+    assert config.calls == []
     result = await apply_plan(FLEET, plan, max_deletes=3)
     assert result.summary()["delete"] == 3
 
@@ -135,7 +136,7 @@ async def test_concurrency_is_checked(kinds: tuple[FakeAdapter, FakeAdapter], ba
 async def test_cancelling_mid_apply_says_what_was_done(
     kinds: tuple[FakeAdapter, FakeAdapter],
 ) -> None:
-    config, member = kinds
+    _, member = kinds
     member.gate = asyncio.Event()  # member writes never finish: they are in flight when cancelled
     plan = plan_of(
         change("create", "config", "c1"),
@@ -232,4 +233,5 @@ def test_plans_are_plain_data_without_secrets() -> None:
     assert secret not in str(plan.to_dict())
     assert plan.to_dict()["changes"][0]["target"] == "s3cr\u2026"
     assert plan.summary() == {"create": 0, "update": 0, "delete": 1, "unchanged": 1}
-    assert not plan.in_sync and Plan(()).in_sync
+    assert not plan.in_sync
+    assert Plan(()).in_sync
