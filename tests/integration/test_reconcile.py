@@ -154,7 +154,7 @@ async def test_chaos_apply_loses_nothing_and_duplicates_nothing(
                 if plan.in_sync:
                     break
                 await fleet.apply(plan, concurrency=16)
-            except Exception:  # noqa: BLE001 - faults make runs fail; the next one converges
+            except Exception:  # faults make runs fail; the next one converges
                 failures += 1
         injected = sandbox.fault_counts()
         sandbox.clear_faults()
