@@ -475,3 +475,23 @@ class Client(FleetBaseClient):
         )
         data = self.get_data(response)
         return DefaultFleetInstallationToken.model_validate(data)
+
+
+OPERATIONS: dict[str, tuple[str, str]] = {
+    "CreateFleetInstallToken": ("mutation", "create_fleet_install_token"),
+    "DefaultFleetInstallationToken": ("query", "default_fleet_installation_token"),
+    "DeleteFleetInstallToken": ("mutation", "delete_fleet_install_token"),
+    "FleetInstallationToken": ("query", "fleet_installation_token"),
+    "FleetInstallationTokens": ("query", "fleet_installation_tokens"),
+    "LogCollectorConfiguration": ("query", "log_collector_configuration"),
+    "SearchFleetInstallationTokens": ("query", "search_fleet_installation_tokens"),
+    "SearchLogCollectorConfigurations": (
+        "query",
+        "search_log_collector_configurations",
+    ),
+    "UpdateFleetInstallTokenConfigId": (
+        "mutation",
+        "update_fleet_install_token_config_id",
+    ),
+    "UpdateFleetInstallTokenName": ("mutation", "update_fleet_install_token_name"),
+}

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from logscale_fleet import _validate
+from logscale_fleet._core import validation as _validate
 from logscale_fleet.errors import InvalidInputError, LogScaleError
 from logscale_fleet.reconcile.adapter import Created, PlanPart
 from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
@@ -327,25 +327,25 @@ def _checked(where: str, key: str, value: Any, rule: Any, problems: list[str]) -
 
 
 async def _list_tokens(fleet: FleetClient) -> list[Any]:
-    return list(await fleet.list_install_tokens())
+    return list(await fleet.install_tokens.list())
 
 
 async def _list_configurations(fleet: FleetClient) -> list[Any]:
-    return list(await fleet.list_configurations())
+    return list(await fleet.configurations.list())
 
 
 async def _default_token(fleet: FleetClient) -> Any:
-    return await fleet.default_install_token()
+    return await fleet.install_tokens.default()
 
 
 async def _create_token(fleet: FleetClient, name: str, config_id: str | None) -> str:
-    created = await fleet.create_install_token(name, config_id=config_id)
+    created = await fleet.install_tokens.create(name, config_id=config_id)
     return str(created.token)
 
 
 async def _assign(fleet: FleetClient, token: str, config_id: str | None) -> None:
-    await fleet.assign_configuration(token, config_id)
+    await fleet.install_tokens.assign_configuration(token, config_id)
 
 
 async def _delete(fleet: FleetClient, token: str) -> bool:
-    return bool(await fleet.delete_install_token(token))
+    return bool(await fleet.install_tokens.delete(token))
