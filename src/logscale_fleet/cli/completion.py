@@ -9,6 +9,7 @@ shell's driver walks the words typed so far to find that path, skipping option v
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ Print a completion script for SHELL on stdout. To enable it:
 """
 
 
-def register(commands: Any) -> None:
+def register(commands: Any, root: argparse.ArgumentParser) -> None:
+    """Add `completion`; `root` is the whole parser, whose tree the script completes."""
     parser = commands.add_parser(
         "completion",
         help="print a shell completion script",
@@ -38,13 +40,11 @@ def register(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish")
-    parser.set_defaults(handler=run_completion)
+    parser.set_defaults(handler=functools.partial(run_completion, root))
 
 
-def run_completion(args: argparse.Namespace) -> int:
-    from logscale_fleet.cli.main import build_parser  # main imports this module
-
-    print(generate(args.shell, build_parser()), end="")
+def run_completion(root: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    print(generate(args.shell, root), end="")
     return 0
 
 

@@ -9,3 +9,9 @@ This package's `__init__` imports nothing: the pytest plugin is loaded in every 
 every user who installs the package, and ariadne/uvicorn are an optional extra
 (`pip install logscale-fleet[sandbox]`).
 """
+
+# The one message for a missing extra (embedded, the CLI's `sandbox serve`, the pytest plugin).
+MISSING_EXTRA = (
+    "the sandbox needs the optional dependencies ariadne and uvicorn: "
+    "pip install 'logscale-fleet[sandbox]'"
+)

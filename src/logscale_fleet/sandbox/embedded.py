@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from logscale_fleet.errors import ConfigurationError
+from logscale_fleet.sandbox import MISSING_EXTRA
 
 if TYPE_CHECKING:
     from logscale_fleet.sandbox.app import SandboxApp
@@ -56,10 +57,6 @@ __all__ = [
 
 DB_ENV_VAR = "LOGSCALE_FLEET_SANDBOX_DB"
 EMBEDDED_BASE_URL = "http://sandbox.logscale-fleet.invalid"
-MISSING_EXTRA = (
-    "the sandbox needs the optional dependencies ariadne and uvicorn: "
-    "pip install 'logscale-fleet[sandbox]'"
-)
 
 
 def default_db_path() -> Path:

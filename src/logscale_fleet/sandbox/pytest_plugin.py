@@ -36,13 +36,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from logscale_fleet import sandbox
+
 if TYPE_CHECKING:
     from logscale_fleet.sandbox.server import ThreadedSandbox
 
-MISSING_EXTRA = (
-    "the logscale_sandbox fixture needs the sandbox extra (ariadne, uvicorn): "
-    "pip install 'logscale-fleet[sandbox]'"
-)
+MISSING_EXTRA = f"the logscale_sandbox fixture: {sandbox.MISSING_EXTRA}"
 
 
 def require_sandbox_extra() -> None:
