@@ -31,7 +31,7 @@ from logscale_fleet.reconcile.adapter import Adapter
 from logscale_fleet.reconcile.plan import ACTIONS, Change, InSync, Plan, mask
 
 if TYPE_CHECKING:
-    from logscale_fleet.client import FleetClient
+    from logscale_fleet.reconcile.adapter import Fleet
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_MAX_DELETES = 10
@@ -126,7 +126,7 @@ OnChange = Callable[[ChangeEvent], None]
 
 
 async def apply_plan(
-    fleet: FleetClient,
+    fleet: Fleet,
     plan: Plan,
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
@@ -178,7 +178,7 @@ def phases(changes: Iterable[Change]) -> list[list[Change]]:
 class _Run:
     def __init__(
         self,
-        fleet: FleetClient,
+        fleet: Fleet,
         plan: Plan,
         concurrency: int,
         on_change: OnChange | None,
