@@ -202,7 +202,12 @@ class _Run:
     async def all_phases(self) -> None:
         groups = phases(self.plan.changes)
         for index, group in enumerate(groups):
-            await self._phase(group)
+            try:
+                await self._phase(group)
+            except BaseException:  # cancelled: the later phases never start either
+                for later in groups[index + 1 :]:
+                    self.result.not_started.extend(later)
+                raise
             if self.result.failed:
                 for later in groups[index + 1 :]:
                     self.result.not_started.extend(later)
