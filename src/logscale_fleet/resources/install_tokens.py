@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from logscale_fleet._core import validation
 from logscale_fleet._core.ambiguous import Landed, create_or_find
 from logscale_fleet._core.executor import Executor
-from logscale_fleet._core.paging import Page, paged
+from logscale_fleet._core.paging import searched
 from logscale_fleet.errors import InvalidInputError
 from logscale_fleet.settings import Timeouts
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from logscale_graphql.fleet_installation_token import FleetInstallationToken
     from logscale_graphql.fleet_installation_tokens import FleetInstallationTokens
     from logscale_graphql.fragments import InstallTokenFields as InstallToken
-    from logscale_graphql.search_fleet_installation_tokens import SearchFleetInstallationTokens
     from logscale_graphql.update_fleet_install_token_config_id import (
         UpdateFleetInstallTokenConfigId,
     )
@@ -147,21 +146,16 @@ class InstallTokens:
         )
         direction = _choose("order", order, {"asc": OrderBy.ASC, "desc": OrderBy.DESC})
 
-        async def fetch(skip: int, limit: int) -> Page[InstallToken]:
-            result: SearchFleetInstallationTokens = await self._executor.run(
-                "SearchFleetInstallationTokens",
-                timeout=timeout,
-                max_retries=max_retries,
-                skip=skip,
-                limit=limit,
-                sort_by=sort,
-                order_by=direction,
-            )
-            found = result.search_fleet_installation_tokens
-            return Page(found.results, found.total_results)
-
-        async for token in paged(
-            "SearchFleetInstallationTokens", fetch, key=lambda t: t.token, page_size=page_size
+        async for token in searched(
+            self._executor.run,
+            "SearchFleetInstallationTokens",
+            "search_fleet_installation_tokens",
+            key=lambda t: t.token,
+            page_size=page_size,
+            timeout=timeout,
+            max_retries=max_retries,
+            sort_by=sort,
+            order_by=direction,
         ):
             yield token
 
