@@ -66,6 +66,8 @@ def test_the_tree_mirrors_the_parser() -> None:
     assert list(root.commands) == [
         "tokens",
         "configs",
+        "plan",
+        "apply",
         "schema",
         "sandbox",
         "profiles",
@@ -78,6 +80,8 @@ def test_the_tree_mirrors_the_parser() -> None:
     assert options["--sort"].choices == ["name", "config"]
     assert not options["--show-secrets"].takes_value
     assert tokens.commands["apply"][1].positional_files
+    assert root.commands["plan"][1].positional_files
+    assert root.commands["apply"][1].positional_files
     assert {f: o for o in root.options for f in o.flags}["--token-file"].files
 
 
@@ -88,7 +92,7 @@ def test_bash_completion_completes(cli: Run, tmp_path: Path) -> None:
     run_shell(["bash", "-n", str(path)])
     driver = BASH_DRIVER.format(script=path, folder=tmp_path)
     assert run_shell(["bash", "-c", driver]).splitlines() == [
-        "tokens configs schema sandbox profiles status completion",
+        "tokens configs plan apply schema sandbox profiles status completion",
         "create list show rename assign delete ensure install-command apply",
         "table json yaml",
         "list",
