@@ -23,10 +23,20 @@ def reference_sdl() -> str:
     return REFERENCE_SCHEMA.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def _empty_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("home")
+
+
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never pick up a developer's real LogScale settings."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, _empty_home: Path) -> None:
+    """Tests never pick up a developer's real LogScale settings, profiles or humioctl config."""
+    monkeypatch.setenv("HOME", str(_empty_home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(_empty_home / ".config"))
     for name in (
+        "LOGSCALE_PROFILE",
+        "LOGSCALE_INSECURE",
+        "HUMIO_INSECURE",
         "LOGSCALE_URL",
         "LOGSCALE_TOKEN",
         "LOGSCALE_TOKEN_FILE",

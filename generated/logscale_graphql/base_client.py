@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar
 from .base_model import UNSET
 
 OPERATION_HEADER = "X-GraphQL-Operation"
+NESTED_TOO_DEEPLY = "the JSON body is nested too deeply"
 
 Self = TypeVar("Self", bound="FleetBaseClient")
 
@@ -146,6 +147,9 @@ class FleetBaseClient:
             payload = json.loads(response.content)
         except (ValueError, UnicodeDecodeError):
             raise MalformedResponseError(response, "the body is not JSON") from None
+        except RecursionError:
+            # json recurses once per level: a few hundred KB of brackets exhaust the stack.
+            raise MalformedResponseError(response, NESTED_TOO_DEEPLY) from None
         if not isinstance(payload, dict) or not ("data" in payload or "errors" in payload):
             raise MalformedResponseError(
                 response, "the JSON body is not a GraphQL response (no 'data' or 'errors')"

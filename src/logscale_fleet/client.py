@@ -31,6 +31,7 @@ from logscale_fleet.resources.installers import Installers
 from logscale_fleet.settings import DEFAULT_TIMEOUT, Settings, Timeouts, resolve_settings
 
 if TYPE_CHECKING:
+    from logscale_fleet.reconcile import ApplyResult, ChangeEvent, Declaration, Plan
     from logscale_graphql.fragments import ConfigurationFields, InstallTokenFields
 
     InstallToken = InstallTokenFields
@@ -67,6 +68,7 @@ class FleetClient:
         verify: bool = True,
         http_client: HttpClient | None = None,
         http_backend: HttpBackend = "httpx",
+        profile: str | None = None,
     ) -> None:
         settings = resolve_settings(
             url,
@@ -76,6 +78,7 @@ class FleetClient:
             max_retries=max_retries,
             ca_cert=ca_cert,
             verify=verify,
+            profile=profile,
         )
         self._setup(settings, http_client, http_backend)
 
@@ -178,7 +181,45 @@ class FleetClient:
             embedded.close,
         )
         client.source = "sandbox"
+        # Errors name no URL for it: the in-process sandbox's address means nothing to a user.
+        client._executor.server_url = None
         return client
+
+    # -- fleet as code (the engine is in logscale_fleet.reconcile) -------------------------
+
+    async def plan(self, declaration: Declaration, prune: bool = False) -> Plan:
+        """The changes that make the server match `declaration` (reads run in parallel).
+        With `prune`, undeclared resources of a declared kind are deleted, never the default
+        install token. Plain data: `plan.to_dict()` is JSON, secrets masked."""
+        from logscale_fleet.reconcile.planner import make_plan
+
+        return await make_plan(self, declaration, prune=prune)
+
+    async def apply(
+        self,
+        plan: Plan,
+        *,
+        concurrency: int = 16,
+        on_change: Callable[[ChangeEvent], None] | None = None,
+        max_deletes: int = 10,
+        result: ApplyResult | None = None,
+    ) -> ApplyResult:
+        """Make the plan's changes in dependency order, `concurrency` at a time; refuses a plan
+        deleting more than `max_deletes`. A failure raises `ApplyError`, whose `result` says
+        what was done; pass `result` to keep that also when the run is cancelled."""
+        from logscale_fleet.reconcile.apply import apply_plan
+
+        return await apply_plan(
+            self,
+            plan,
+            concurrency=concurrency,
+            on_change=on_change,
+            max_deletes=max_deletes,
+            ambiguous_wait=self._settings.timeouts.read,
+            # Looked up at each wait: tests replace the executor's sleep to skip waits.
+            sleep=lambda seconds: self._executor.sleep(seconds),
+            result=result,
+        )
 
     # -- the server itself ----------------------------------------------------------------
 
@@ -221,7 +262,7 @@ class FleetClient:
             return None
         try:
             version = json.loads(response.content).get("version")
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):
             return None
         return version if isinstance(version, str) else None
 

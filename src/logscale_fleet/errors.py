@@ -12,9 +12,10 @@
      |   +- RateLimitError        429 (retry_after)
      |   +- ServerError           5xx
      +- GraphQLError              200 with errors[]
+     |   +- IncompatibleServerError  the server's schema lacks what the client selects
      +- ConflictError             someone changed it since you read it (a stale write)
- +- ClientClosedError         a call after `aclose()`
- +- InvalidResponseError      not JSON, not GraphQL, or does not fit the generated model
+     +- ClientClosedError         a call after `aclose()`
+     +- InvalidResponseError      not JSON, not GraphQL, or does not fit the generated model
 
 This module imports nothing heavy (no httpx, aiohttp, pydantic or generated code): the mapping
 from those libraries' exceptions lives in `logscale_fleet._core.error_mapping`.
@@ -38,6 +39,7 @@ __all__ = [
     "ConflictError",
     "GraphQLError",
     "GraphQLErrorDetail",
+    "IncompatibleServerError",
     "InvalidInputError",
     "InvalidResponseError",
     "LogScaleError",
@@ -171,6 +173,53 @@ class GraphQLError(LogScaleError):
     @property
     def messages(self) -> list[str]:
         return [e.message for e in self.errors]
+
+
+class IncompatibleServerError(GraphQLError):
+    """The server's schema lacks fields, arguments or types the client sends: an older LogScale.
+
+    `missing` holds schema coordinates (`FleetInstallationToken.jwtToken`,
+    `Mutation.createFleetInstallToken(configId:)`, `SomeType`); `server_version` is the LogScale
+    version when the server said (the client asks `GET /api/v1/status` once, best effort).
+    """
+
+    def __init__(
+        self,
+        errors: Sequence[GraphQLErrorDetail],
+        *,
+        missing: Sequence[str],
+        operation: str | None = None,
+        data: Mapping[str, Any] | None = None,
+        status_code: int = 200,
+        server_version: str | None = None,
+        server_url: str | None = None,
+    ) -> None:
+        super().__init__(errors, operation=operation, data=data, status_code=status_code)
+        self.missing = tuple(missing)
+        self.server_version = server_version
+        self.server_url = server_url
+        # One line, since the CLI prints it as is: what is missing, which server, what to run.
+        prefix = f"{operation}: " if operation else ""
+        server = f"LogScale {server_version}" if server_version else "the server"
+        self.message = (
+            f"{prefix}{server} does not have {', '.join(self.missing)}, which this client uses "
+            "(the server is probably older than the schema the client was generated from); "
+            f"run `logscale-fleet schema check --against {server_url or '<that server>'}` to "
+            "see every difference"
+        )
+        self.args = (self.message,)
+
+    def for_server(self, *, version: str | None, url: str | None) -> IncompatibleServerError:
+        """The same error, naming the server's version and URL."""
+        return IncompatibleServerError(
+            self.errors,
+            missing=self.missing,
+            operation=self.operation,
+            data=self.data,
+            status_code=self.status_code,
+            server_version=version or self.server_version,
+            server_url=url or self.server_url,
+        )
 
 
 class InvalidResponseError(LogScaleError):

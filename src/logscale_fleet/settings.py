@@ -1,8 +1,9 @@
-"""Where the client's configuration comes from: arguments > environment > a clear error.
+"""Where the client's configuration comes from, each setting from the first layer that has it:
+arguments > `LOGSCALE_*` environment > the selected profile > `HUMIO_*` environment > humioctl's
+config file > a clear error naming every place looked.
 
-The environment follows this project's names first (`LOGSCALE_URL`, `LOGSCALE_TOKEN`, ...) and
-falls back to humioctl's (`HUMIO_ADDRESS`, `HUMIO_TOKEN`, `HUMIO_CA_CERTIFICATE`) so machines set
-up for the Go CLI work unchanged.
+humioctl's variables and file come last so machines set up for the Go CLI work unchanged, while
+anything set for this project wins. The file formats live in `profiles`.
 """
 
 from __future__ import annotations
@@ -15,15 +16,21 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from logscale_fleet.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from logscale_fleet.profiles import Profile
 
 log = logging.getLogger("logscale_fleet")
 
 URL_VARIABLES = ("LOGSCALE_URL", "HUMIO_ADDRESS")
 TOKEN_VARIABLES = ("LOGSCALE_TOKEN", "HUMIO_TOKEN")
 TOKEN_FILE_VARIABLES = ("LOGSCALE_TOKEN_FILE",)
+# The order the README documents: this project's token, then its token file, then humioctl's.
+TOKEN_SOURCES = ("LOGSCALE_TOKEN", "LOGSCALE_TOKEN_FILE", "HUMIO_TOKEN")
 CA_CERT_VARIABLES = ("LOGSCALE_CA_CERT", "HUMIO_CA_CERTIFICATE")
 
 GRAPHQL_PATH = "/graphql"
@@ -88,6 +95,10 @@ class Settings:
     max_retries: int = 2
     ca_cert: str | None = None
     verify: bool = True
+    # Where the client points, for `status` and messages: the profile and the settings' sources.
+    profile: str | None = None
+    url_source: str = "url"
+    token_source: str = "the token argument"  # noqa: S105 - a place, not a secret
 
     @property
     def base_url(self) -> str:
@@ -193,21 +204,14 @@ def _user_path(path: str | os.PathLike[str], what: str, source: str) -> Path:
 
 
 def read_token_file(path: str | os.PathLike[str], source: str) -> Secret:
-    file = _user_path(path, "token file", source)
-    try:
-        # utf-8-sig: editors on Windows start files with a byte-order mark.
-        content = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigurationError(f"token file {file} (from {source}) does not exist") from None
-    except IsADirectoryError:
-        raise ConfigurationError(f"token file {file} (from {source}) is a folder") from None
-    except PermissionError:
-        raise ConfigurationError(f"token file {file} (from {source}) is not readable") from None
-    except UnicodeDecodeError:
-        raise ConfigurationError(f"token file {file} (from {source}) is not text") from None
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read token file {file}: {exc.strerror}") from None
-    return check_token(content, f"token file {file}")
+    """The API token in `path`: a regular file (or `-` for stdin) of at most 64 KiB, so
+    `/dev/zero`, a FIFO or a folder fails at once instead of eating memory or blocking."""
+    from logscale_fleet.input_files import MAX_TOKEN_FILE_BYTES, read_input_file
+
+    # `source` (the variable or argument) is not repeated: the path already names the file.
+    del source
+    content = read_input_file(path, what="token file", limit=MAX_TOKEN_FILE_BYTES, private=True)
+    return check_token(content, f"token file {os.fspath(path)}")
 
 
 def resolve_settings(
@@ -221,49 +225,77 @@ def resolve_settings(
     verify: bool = True,
     env: Mapping[str, str] | None = None,
     warn_insecure: bool = True,
+    profile: str | None = None,
 ) -> Settings:
-    """Resolve arguments, then the environment; fail with an error naming what to set.
+    """Resolve each setting from the first layer that has it; fail naming every place looked.
 
-    `warn_insecure=False` is for the in-process sandbox, whose "http" never leaves the process.
+    Layers: arguments > `LOGSCALE_*` environment > the selected profile (`profile`, else
+    `LOGSCALE_PROFILE`, else the profile file's default) > `HUMIO_*` environment > humioctl's
+    config. The profile files are not read when `url` and a token are both arguments.
+    `verify=False` is the argument form of `insecure`. `warn_insecure=False` is for the
+    in-process sandbox, whose "http" never leaves the process.
     """
     env = os.environ if env is None else env
+    given_token = (token, "the token argument", False) if token is not None else None
+    if given_token is None and token_file is not None:
+        given_token = (os.fspath(token_file), "token_file", True)
+    layers = [
+        _Layer(
+            {"": "arguments"},
+            ("url", url) if url is not None else None,
+            given_token,
+            (os.fspath(ca_cert), "ca_cert") if ca_cert is not None else None,
+            # verify=True is also the default, so only False says anything.
+            True if not verify else None,
+        ),
+        _env_layer(
+            env,
+            "LOGSCALE_URL",
+            ("LOGSCALE_TOKEN", "LOGSCALE_TOKEN_FILE"),
+            "LOGSCALE_CA_CERT",
+            "LOGSCALE_INSECURE",
+        ),
+    ]
+    selection = None
+    if profile is not None or url is None or given_token is None:
+        from logscale_fleet import profiles
 
-    if url is None:
-        found = first_set(env, URL_VARIABLES)
-        if found is None:
-            raise ConfigurationError(
-                "no LogScale URL: pass url= (CLI: --url) or set LOGSCALE_URL "
-                "(or humioctl's HUMIO_ADDRESS)"
-            )
-        url_source, url = found
-    else:
-        url_source = "url"
-    graphql_url = normalize_url(url, source=url_source)
+        selection = profiles.select(profile, env)
+        layers.append(_profile_layer(selection.profile, f"no profile ({selection.reason})"))
+    layers.append(
+        _env_layer(env, "HUMIO_ADDRESS", ("HUMIO_TOKEN",), "HUMIO_CA_CERTIFICATE", "HUMIO_INSECURE")
+    )
+    if selection is not None:
+        top = selection.humioctl.top
+        state = "names no cluster" if selection.humioctl.exists else "does not exist"
+        layers.append(_profile_layer(top, f"humioctl's {selection.humioctl.path} ({state})"))
 
-    if token is not None:
-        secret = check_token(token, "the token argument")
-    elif token_file is not None:
-        secret = read_token_file(token_file, "token_file")
-    elif (found := first_set(env, TOKEN_VARIABLES)) is not None:
-        secret = check_token(found[1], found[0])
-    elif (found := first_set(env, TOKEN_FILE_VARIABLES)) is not None:
-        secret = read_token_file(found[1], found[0])
-    else:
+    found_url = next((layer.url for layer in layers if layer.url), None)
+    if found_url is None:
         raise ConfigurationError(
-            "no API token: pass token= or token_file= (CLI: --token-file) or set LOGSCALE_TOKEN "
-            "(or LOGSCALE_TOKEN_FILE, or humioctl's HUMIO_TOKEN)"
+            "no LogScale URL: pass url= (CLI: --url), set LOGSCALE_URL or select a profile "
+            "(--profile, LOGSCALE_PROFILE); looked at " + _looked(layers, "url")
         )
+    url_source, url_value = found_url
+    graphql_url = normalize_url(url_value, source=url_source)
+
+    found_token = next((layer.token for layer in layers if layer.token), None)
+    if found_token is None:
+        raise ConfigurationError(
+            "no API token: pass token= or token_file= (CLI: --token-file), set LOGSCALE_TOKEN "
+            "or LOGSCALE_TOKEN_FILE, or give the profile a token_file; looked at "
+            + _looked(layers, "token")
+        )
+    value, token_source, is_file = found_token
+    secret = read_token_file(value, token_source) if is_file else check_token(value, token_source)
 
     if isinstance(max_retries, bool) or not isinstance(max_retries, int):
         raise ConfigurationError(f"max_retries must be a whole number, not {max_retries!r}")
     if not 0 <= max_retries <= MAX_RETRIES_LIMIT:
         raise ConfigurationError(f"max_retries must be between 0 and {MAX_RETRIES_LIMIT}")
 
-    ca_path: str | None = None
-    if ca_cert is not None:
-        ca_path = _check_ca_cert(str(ca_cert), "ca_cert")
-    elif (found := first_set(env, CA_CERT_VARIABLES)) is not None:
-        ca_path = _check_ca_cert(found[1], found[0])
+    found_ca = next((layer.ca_cert for layer in layers if layer.ca_cert), None)
+    ca_path = _check_ca_cert(*found_ca) if found_ca else None
 
     settings = Settings(
         graphql_url=graphql_url,
@@ -271,11 +303,66 @@ def resolve_settings(
         timeouts=Timeouts.of(timeout),
         max_retries=max_retries,
         ca_cert=ca_path,
-        verify=verify,
+        verify=not next((x.insecure for x in layers if x.insecure is not None), False),
+        profile=selection.profile.name if selection and selection.profile else None,
+        url_source=url_source,
+        token_source=token_source,
     )
     if warn_insecure:
         _warn_about_weak_transport(settings)
     return settings
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """One place settings come from; each entry is (value, source) or empty."""
+
+    where: dict[str, str]  # setting ("url", "token"; "" for all) -> how errors name the place
+    url: tuple[str, str] | None = None  # (source, value)
+    token: tuple[str, str, bool] | None = None  # (value or path, source, is a file)
+    ca_cert: tuple[str, str] | None = None  # (value, source)
+    insecure: bool | None = None  # None: this layer does not say
+
+
+def _env_layer(
+    env: Mapping[str, str], url: str, tokens: tuple[str, ...], ca: str, insecure: str
+) -> _Layer:
+    from logscale_fleet.profiles import parse_bool
+
+    token = next(
+        ((env[n].strip(), n, n.endswith("_FILE")) for n in tokens if env.get(n, "").strip()),
+        None,
+    )
+    return _Layer(
+        {"url": url, "token": ", ".join(tokens)},
+        (url, env[url].strip()) if env.get(url, "").strip() else None,
+        token,
+        (env[ca].strip(), ca) if env.get(ca, "").strip() else None,
+        parse_bool(env[insecure], insecure) if env.get(insecure, "").strip() else None,
+    )
+
+
+def _profile_layer(profile: Profile | None, absent: str) -> _Layer:
+    if profile is None:
+        return _Layer({"": absent})
+    where = profile.where
+    token = None
+    if profile.token is not None:
+        token = (profile.token, where, False)
+    elif profile.token_file is not None:
+        token = (profile.token_file, f"token_file of {where}", True)
+    return _Layer(
+        {"": where},
+        (where, profile.url) if profile.url else None,
+        token,
+        (profile.ca_cert, f"ca_cert of {where}") if profile.ca_cert else None,
+        profile.insecure,
+    )
+
+
+def _looked(layers: list[_Layer], setting: str) -> str:
+    places = [layer.where.get(setting, layer.where.get("", "")) for layer in layers[1:]]
+    return "; ".join(place for place in places if place) or "-"
 
 
 def _check_ca_cert(value: str, source: str) -> str:

@@ -63,13 +63,25 @@ def run_shell(argv: list[str]) -> str:
 
 def test_the_tree_mirrors_the_parser() -> None:
     root = tree(build_parser())
-    assert list(root.commands) == ["tokens", "configs", "schema", "sandbox", "completion"]
+    assert list(root.commands) == [
+        "tokens",
+        "configs",
+        "plan",
+        "apply",
+        "schema",
+        "sandbox",
+        "profiles",
+        "status",
+        "completion",
+    ]
     tokens = root.commands["tokens"][1]
     assert "install-command" in tokens.commands
     options = {f: o for o in tokens.commands["list"][1].options for f in o.flags}
     assert options["--sort"].choices == ["name", "config"]
     assert not options["--show-secrets"].takes_value
     assert tokens.commands["apply"][1].positional_files
+    assert root.commands["plan"][1].positional_files
+    assert root.commands["apply"][1].positional_files
     assert {f: o for o in root.options for f in o.flags}["--token-file"].files
 
 
@@ -80,11 +92,11 @@ def test_bash_completion_completes(cli: Run, tmp_path: Path) -> None:
     run_shell(["bash", "-n", str(path)])
     driver = BASH_DRIVER.format(script=path, folder=tmp_path)
     assert run_shell(["bash", "-c", driver]).splitlines() == [
-        "tokens configs schema sandbox completion",
+        "tokens configs plan apply schema sandbox profiles status completion",
         "create list show rename assign delete ensure install-command apply",
-        "table json",
+        "table json yaml",
         "list",
-        "--sort --show-secrets",
+        "--sandbox --sort --show-secrets",
         "linux windows macos",
         "bash zsh fish",
         f"{tmp_path}/tokens.yaml",
@@ -98,7 +110,7 @@ def test_zsh_completion_completes(cli: Run, tmp_path: Path) -> None:
     run_shell(["zsh", "-n", str(path)])
     lines = run_shell(["zsh", "-f", "-c", ZSH_DRIVER.format(script=path)]).splitlines()
     assert lines[0].startswith("tokens:create, list, change and delete install tokens configs:")
-    assert lines[1:] == ["table json", "files"]
+    assert lines[1:] == ["table json yaml", "files"]
 
 
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
@@ -128,3 +140,49 @@ def test_scripts_are_generated_without_any_shell(cli: Run) -> None:
         assert "install-command" in result.out
         assert "show-secrets" in result.out
     assert cli("completion", "powershell").code == 2
+
+
+PROFILE_DRIVER = """\
+source {script}
+t() {{ COMP_WORDS=("$@"); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); COMPREPLY=();
+      _logscale_fleet; echo "${{COMPREPLY[*]}}"; }}
+t logscale-fleet --profile ''
+t logscale-fleet tokens list --profile st
+t logscale-fleet profiles use ''
+t logscale-fleet profiles show p
+"""
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_bash_completes_profile_names(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The script asks `logscale-fleet profiles list --quiet` at TAB time."""
+    import os
+    import sys
+
+    config = tmp_path / "xdg" / "logscale-fleet" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        '[profiles.prod]\nurl = "https://p.example.com"\n'
+        '[profiles.staging]\nurl = "https://s.example.com"\n'
+    )
+    config.chmod(0o600)
+    path = script(cli, "bash", tmp_path)
+    # The program the script calls: this interpreter running this checkout's CLI.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    program = bin_dir / "logscale-fleet"
+    program.write_text(
+        f'#!/bin/sh\nexec {sys.executable} -c "from logscale_fleet.cli import main; '
+        'raise SystemExit(main())" "$@"\n'
+    )
+    program.chmod(0o755)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert run_shell(["bash", "-c", PROFILE_DRIVER.format(script=path)]).splitlines() == [
+        "prod staging",
+        "staging",
+        "prod staging",
+        "prod",
+    ]

@@ -71,16 +71,30 @@ async def garbage_status_line(writer: asyncio.StreamWriter) -> None:
     await writer.drain()
 
 
+def _content_length(request_head: bytes) -> int:
+    for line in request_head.decode("latin-1").split("\r\n"):
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length" and value.strip().isdigit():
+            return int(value.strip())
+    return 0
+
+
 @contextmanager
-def hostile_server(behaviour: Behaviour) -> Iterator[str]:
-    """Serve `behaviour` on 127.0.0.1 (port 0) in a thread; yields the base URL."""
+def hostile_server(behaviour: Behaviour, heads: list[bytes] | None = None) -> Iterator[str]:
+    """Serve `behaviour` on 127.0.0.1 (port 0) in a thread; yields the base URL. Each request's
+    head (request line and headers) is appended to `heads` when given."""
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     address: list[str] = []
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            await reader.readuntil(b"\r\n\r\n")
+            request_head = await reader.readuntil(b"\r\n\r\n")
+            if heads is not None:
+                heads.append(request_head)
+            # Read the body too: closing a socket with unread input sends a reset, which can
+            # destroy an answer the client has not read yet.
+            await reader.readexactly(_content_length(request_head))
             await behaviour(writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass

@@ -233,9 +233,9 @@ def reported(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     caught: list[BaseException] = []
     original = cli_main._report
 
-    def recording(exc: Exception, *, verbose: bool) -> int:
+    def recording(exc: Exception, *, verbose: bool, json_output: bool) -> int:
         caught.append(exc)
-        code: int = original(exc, verbose=verbose)
+        code: int = original(exc, verbose=verbose, json_output=json_output)
         return code
 
     monkeypatch.setattr(cli_main, "_report", recording)
@@ -276,3 +276,70 @@ def test_no_failure_shows_a_secret(
         everything = "\n".join(texts)
         leaked = sorted(needle for needle in needles if needle in everything)
         assert not leaked, f"{where}: {len(leaked)} secret(s) or parts of them shown"
+
+
+# -- the aiohttp wire path's exception chain --------------------------------------------------
+
+WIRE_TOKEN = "wire-api-token-0123456789abcdef"
+WIRE_INSTALL_TOKEN = "wire-install-token-0123456789abcdef"
+WIRE_BODY = f'{{"variables": {{"token": "{WIRE_INSTALL_TOKEN}"}}}}'.encode()
+
+
+def chained(error: BaseException) -> list[BaseException]:
+    """The error, its causes and its contexts, suppressed or not (a debugger sees them all)."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or any(current is seen for seen in found):
+            continue
+        found.append(current)
+        pending += [current.__cause__, current.__context__]
+    return found
+
+
+@pytest.mark.parametrize("failure", ["garbage status line", "connection refused"])
+async def test_the_aiohttp_path_chains_no_aiohttp_error_holding_the_headers(failure: str) -> None:
+    from logscale_fleet import FleetClient, TransportError
+    from tests.reliability.hostile_server import garbage_status_line, hostile_server
+
+    async def fail(url: str) -> BaseException:
+        async with FleetClient(url, WIRE_TOKEN, max_retries=0, http_backend="aiohttp") as fleet:
+            with pytest.raises(TransportError) as caught:
+                await fleet.install_tokens.list()
+        return caught.value
+
+    if failure == "connection refused":
+        error = await fail(f"http://127.0.0.1:{closed_port()}")
+    else:
+        with hostile_server(garbage_status_line) as url:
+            error = await fail(url)
+    chain = chained(error)
+    assert not [e for e in chain if type(e).__module__.startswith("aiohttp")]
+    everything = "\n".join(exception_texts(error) + [repr(vars(e)) for e in chain])
+    assert WIRE_TOKEN not in everything
+
+
+async def test_an_aiohttp_failure_formatted_with_locals_shows_no_secret() -> None:
+    from logscale_fleet._core.http import build_http_client, request_headers
+    from logscale_fleet.settings import resolve_settings
+    from tests.reliability.hostile_server import garbage_status_line, hostile_server
+
+    with hostile_server(garbage_status_line) as url:
+        settings = resolve_settings(url, WIRE_TOKEN, env={})
+        client = build_http_client(settings, "aiohttp")
+        try:
+            with pytest.raises(Exception) as caught:  # noqa: PT011 - any failure; its text counts
+                await client.post(
+                    settings.graphql_url,
+                    content=WIRE_BODY,
+                    headers=request_headers(settings, "aiohttp"),
+                )
+        finally:
+            await client.aclose()
+    shown = "".join(
+        traceback.TracebackException.from_exception(caught.value, capture_locals=True).format()
+    )
+    assert "_send" in shown  # the adapter's frames and their locals are in it
+    assert WIRE_TOKEN not in shown
+    assert WIRE_INSTALL_TOKEN not in shown

@@ -35,7 +35,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
     code, out, _ = run(capsys, *args, "--format", "json")
     document: dict[str, Any] = json.loads(out)
-    assert document["exit_code"] == code
+    assert document["exitCode"] == code
     return code, document
 
 
@@ -81,8 +81,9 @@ def test_the_command_passes_against_the_reference_with_every_check(
 ) -> None:
     code, out, err = run(capsys, "--project", str(project_root), "--against", str(REFERENCE_SCHEMA))
     assert (code, err) == (0, "")
-    assert "compared with logscale-schema-2025-10.graphql" in out
-    assert "compatibility: 0 breaking, 0 dangerous" in out
+    assert "then against logscale-schema-2025-10.graphql (LogScale 1.204.0)" in out
+    row = next(line for line in out.splitlines() if line.startswith("  logscale-schema-2025-10"))
+    assert row.split() == ["logscale-schema-2025-10.graphql", "1.204.0", "ok", "0", "0", "0"]
     assert "generated/logscale_graphql is up to date" in out
     # The column is as wide as the longest root field name.
     assert re.search(r"^  Mutation\.createFleetInstallToken +Long-term$", out, re.MULTILINE)
@@ -101,8 +102,13 @@ def test_a_breaking_change_exits_1_with_a_json_report(
     )
     assert code == 1
     assert document["ok"] is False
-    assert document["failures"] == ["1 breaking change(s)"]
-    assert document["against"] == "derived.graphql"
+    assert document["failures"] == ["against derived.graphql: 1 breaking change(s)"]
+    (target,) = document["targets"]
+    assert target["name"] == "derived.graphql"
+    assert target["location"] == str(Path(against).resolve())
+    assert (target["verdict"], target["ok"]) == ("breaking", False)
+    assert target["counts"] == {"breaking": 1, "dangerous": 0, "preview": 0}
+    assert document["stability"] is None  # the target's stability counts, not the slice's
     assert document["generated"] == {
         "ok": True,
         "skipped": True,
@@ -111,8 +117,8 @@ def test_a_breaking_change_exits_1_with_a_json_report(
         "missing": [],
         "extra": [],
     }
-    (finding,) = document["compatibility"]["breaking"]
-    assert document["compatibility"]["dangerous"] == []
+    (finding,) = target["compatibility"]["breaking"]
+    assert target["compatibility"]["dangerous"] == []
     where = location_in(
         checked_project / "queries" / "fragments.graphql", "jwtToken", relative_to=checked_project
     )
@@ -125,7 +131,7 @@ def test_a_breaking_change_exits_1_with_a_json_report(
     assert finding["text"].startswith(f"{where}: FleetInstallationToken.jwtToken: became nullable")
     assert document["operations"]["ok"] is True
     assert "CreateFleetInstallToken" in document["operations"]["names"]
-    levels = {f["coordinate"]: f["level"] for f in document["stability"]["fields"]}
+    levels = {f["coordinate"]: f["level"] for f in target["stability"]["fields"]}
     assert levels["Mutation.createFleetInstallToken"] == "Long-term"
     assert levels["FleetInstallationToken.jwtToken"] == "Short-term"
 
@@ -145,7 +151,7 @@ def test_the_text_report_groups_findings_by_severity(
     assert errors[0].startswith("  [breaking] queries/install_tokens.graphql:")
     assert "Mutation.createFleetInstallToken(configId:): argument became required" in errors[0]
     assert "warnings:" not in out
-    assert "result: FAILED: 1 breaking change(s)" in out
+    assert "result: FAILED: against derived.graphql: 1 breaking change(s)" in out
 
 
 def test_a_dangerous_change_passes_unless_strict(
@@ -163,8 +169,10 @@ def test_a_dangerous_change_passes_unless_strict(
     code, document = run_json(capsys, *args, "--strict")
     assert code == 1
     assert document["strict"] is True
-    assert [f["kind"] for f in document["compatibility"]["dangerous"]] == ["deprecated"]
-    assert document["failures"] == ["1 dangerous change(s) (--strict)"]
+    (target,) = document["targets"]
+    assert [f["kind"] for f in target["compatibility"]["dangerous"]] == ["deprecated"]
+    assert target["verdict"] == "dangerous"
+    assert document["failures"] == ["against derived.graphql: 1 dangerous change(s) (--strict)"]
 
 
 def test_harmless_changes_exit_0(
@@ -175,8 +183,9 @@ def test_harmless_changes_exit_0(
         capsys, "--project", str(checked_project), "--against", against, "--skip-generated"
     )
     assert code == 0
-    assert document["compatibility"] == {
-        "schema": "derived.graphql",
+    (target,) = document["targets"]
+    assert target["verdict"] == "ok"
+    assert target["compatibility"] == {
         "breaking": [],
         "dangerous": [],
     }
@@ -209,7 +218,8 @@ def test_an_invalid_operation_exits_1_naming_file_line_and_column(
     (error,) = document["operations"]["errors"]
     assert error["location"] == {"file": "queries/broken.graphql", "line": 2, "column": 35}
     assert error["text"].startswith("queries/broken.graphql:2:35: Cannot query field 'tokn'")
-    assert document["compatibility"] is None
+    assert document["targets"] == []
+    assert document["stability"]["schema"] == "schema.graphql"
 
 
 def test_stale_generated_code_fails_the_check(project_root: Path, tmp_path: Path) -> None:
@@ -330,3 +340,15 @@ def test_an_introspection_result_plugs_in_like_sdl(
 def test_a_non_introspection_result_is_an_invalid_response() -> None:
     with pytest.raises(InvalidResponseError, match="not a usable schema"):
         sdl_from_introspection({"data": None}, operation="IntrospectionQuery")
+
+
+@pytest.mark.parametrize("json_flag", [("--format", "json"), ("-o", "json")])
+def test_bad_input_still_prints_one_json_error_document(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, json_flag: tuple[str, str]
+) -> None:
+    code, out, err = run(capsys, "--against", str(tmp_path / "missing.graphql"), *json_flag)
+    assert code == 2
+    error = json.loads(out)["error"]
+    assert (error["type"], error["exitCode"]) == ("InvalidInputError", 2)
+    assert "missing.graphql" in error["message"]
+    assert "missing.graphql" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from logscale_fleet.cli.main import main
+from logscale_fleet.sandbox.app import SANDBOX_VERSION
 from logscale_fleet.sandbox.server import ThreadedSandbox
 
 
@@ -76,6 +77,7 @@ def test_check_against_a_live_server(
     )
     report = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert report["against"] == logscale_sandbox.url
-    assert report["compatibility"]["breaking"] == []
-    assert report["compatibility"]["dangerous"] == []
+    (target,) = report["targets"]
+    assert target["location"] == logscale_sandbox.url
+    assert target["version"] == SANDBOX_VERSION  # asked from the server's status endpoint
+    assert target["compatibility"] == {"breaking": [], "dangerous": []}

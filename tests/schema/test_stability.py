@@ -119,8 +119,9 @@ def test_the_check_reads_levels_from_the_schema_checked_against(
     against = SchemaSource("next.graphql", derive(slice_sdl, JWT_SHORT_TERM, JWT_PREVIEW))
     report = check_project(checked_project, against=against, include_generated=False)
     assert report.exit_code == 1
-    assert report.failures == ("1 Preview field(s) not allowed",)
+    assert report.failures == ("against next.graphql: 1 Preview field(s) not allowed",)
     assert report.stability.schema == "next.graphql"
+    assert report.targets[0].verdict.value == "preview"
 
     # Without --against the project's own slice is what is checked: Short-term there.
     assert check_project(checked_project, include_generated=False).ok

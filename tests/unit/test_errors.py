@@ -249,7 +249,8 @@ async def test_a_huge_response_is_cut_off_not_read_into_memory(
 async def test_a_400_with_graphql_errors_is_a_graphql_error(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
-    message = "Cannot query field 'nope' on type 'FleetInstallationToken'."
+    # (A missing field is an IncompatibleServerError: tests/unit/test_incompatible_server.py.)
+    message = "Variable '$limit' of type 'Int' used in position expecting type 'Int!'."
     httpx_mock.add_response(status_code=400, json={"errors": [{"message": message}]})
     with pytest.raises(GraphQLError) as caught:
         await fleet.install_tokens.list()

@@ -54,6 +54,19 @@ SCENARIOS: dict[str, Scenario] = {
         json={"data": None, "errors": [{"message": ECHO, "extensions": {"token": "x"}}]},
         is_reusable=True,
     ),
+    "graphql error with secrets in extensions": lambda m: m.add_response(
+        json={
+            "data": None,
+            "errors": [{"message": "no", "extensions": {ECHO: ECHO, "deep": {"list": [ECHO]}}}],
+        },
+        is_reusable=True,
+    ),
+    "content type echoing": lambda m: m.add_response(
+        text="<p>hello</p>", headers={"content-type": f"text/html; {ECHO}"}, is_reusable=True
+    ),
+    "request id echoing": lambda m: m.add_response(
+        status_code=500, text="oops", headers={"x-request-id": ECHO}, is_reusable=True
+    ),
     "missing field": missing_field,
     "wrong type": wrong_type,
     "connect refused": lambda m: m.add_exception(httpx.ConnectError("refused"), is_reusable=True),

@@ -21,11 +21,11 @@ from logscale_fleet.settings import Timeouts
 
 
 async def _read_capped(answer: aiohttp.ClientResponse) -> bytes:
+    # The declared length counts wire bytes; `answer.content` yields decoded ones (the session
+    # decompresses), and those are what the cap bounds: a few MB of gzip can inflate to GBs.
     declared = answer.content_length
     if declared is not None and declared > MAX_RESPONSE_BYTES:
         raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
-    if declared is not None:
-        return await answer.read()
     parts: list[bytes] = []
     received = 0
     async for chunk in answer.content.iter_any():
@@ -52,9 +52,17 @@ class AiohttpResponse:
 
 class AiohttpClient:
     def __init__(
-        self, *, timeouts: Timeouts, verify: ssl.SSLContext | bool, max_connections: int
+        self,
+        *,
+        timeouts: Timeouts,
+        verify: ssl.SSLContext | bool,
+        max_connections: int,
+        proxy: str | None = None,
     ) -> None:
         self._timeouts = timeouts
+        # Chosen from the environment by logscale_fleet._core.proxies, the same rules httpx
+        # applies; the session itself ignores the environment (trust_env=False).
+        self._proxy = proxy
         self._ssl: ssl.SSLContext | bool = verify
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
@@ -93,15 +101,14 @@ class AiohttpClient:
         headers: Mapping[str, str],
         timeout: httpx.Timeout | None = None,
     ) -> AiohttpResponse:
-        return await self._send("POST", url, content, headers, timeout)
+        # Sealed, and the plain names dropped: a traceback that captures locals (pytest -l,
+        # Sentry) must not show the Authorization header or the body (install tokens).
+        sealed = _Sealed(headers, content)
+        del headers, content
+        return await self._send("POST", url, sealed, timeout)
 
     async def _send(
-        self,
-        method: str,
-        url: str,
-        content: bytes | None,
-        headers: Mapping[str, str],
-        timeout: httpx.Timeout | None,
+        self, method: str, url: str, sealed: _Sealed, timeout: httpx.Timeout | None
     ) -> AiohttpResponse:
         session = self._get_session()
         options: dict[str, Any] = {}
@@ -109,28 +116,59 @@ class AiohttpClient:
             options["timeout"] = self._client_timeout(timeout)
         try:
             async with session.request(
-                method, url, data=content, headers=dict(headers), **options
+                method,
+                url,
+                data=sealed.content,
+                headers=dict(sealed.headers),
+                # No redirects on either wire path: following one resends the body
+                # (install tokens) and the API token to any origin.
+                allow_redirects=False,
+                proxy=self._proxy,
+                **options,
             ) as answer:
                 body = await _read_capped(answer)
                 return AiohttpResponse(answer.status, answer.headers, body)
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise httpx.ConnectTimeout(str(exc) or "connect timeout") from exc
-        except (aiohttp.ServerTimeoutError, asyncio.TimeoutError) as exc:
-            raise httpx.ReadTimeout(str(exc) or "read timeout") from exc
-        except aiohttp.ClientConnectorCertificateError as exc:
-            raise httpx.ConnectError(f"certificate verify failed: {exc}") from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise httpx.ConnectError(str(exc)) from exc
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as exc:
-            raise httpx.RemoteProtocolError(str(exc) or "server disconnected") from exc
-        except aiohttp.ClientError as exc:
-            raise httpx.NetworkError(str(exc) or type(exc).__name__) from exc
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            failure = _translated(exc)
+        # Raised outside the handler, so the httpx error neither chains nor keeps as context
+        # the aiohttp one, whose request_info holds the request headers (the Bearer token).
+        raise failure
 
     async def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> AiohttpResponse:
         """Plain GET (the status endpoint); errors translated as for `post`."""
-        return await self._send("GET", url, None, headers or {}, None)
+        sealed = _Sealed(headers or {}, None)
+        del headers
+        return await self._send("GET", url, sealed, None)
 
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+class _Sealed:
+    """Request headers and body behind a repr that shows neither."""
+
+    __slots__ = ("content", "headers")
+
+    def __init__(self, headers: Mapping[str, str], content: bytes | None) -> None:
+        self.headers = headers
+        self.content = content
+
+    def __repr__(self) -> str:
+        return "<sealed request headers and body>"
+
+
+def _translated(exc: BaseException) -> httpx.TransportError:
+    """The httpx exception for an aiohttp one, built from its text only (no reference kept)."""
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(str(exc) or "connect timeout")
+    if isinstance(exc, (aiohttp.ServerTimeoutError, asyncio.TimeoutError)):
+        return httpx.ReadTimeout(str(exc) or "read timeout")
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return httpx.ConnectError(f"certificate verify failed: {exc}")
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(str(exc))
+    if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError)):
+        return httpx.RemoteProtocolError(str(exc) or "server disconnected")
+    return httpx.NetworkError(str(exc) or type(exc).__name__)

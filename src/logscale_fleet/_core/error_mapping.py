@@ -24,11 +24,13 @@ from logscale_fleet.errors import (
 _REQUEST_ID_HEADERS = ("x-request-id", "x-humio-request-id", "x-correlation-id", "request-id")
 
 
-def _request_id(headers: Mapping[str, str]) -> str | None:
+def _request_id(headers: Mapping[str, str], secrets: Sequence[str] = ()) -> str | None:
+    from logscale_fleet._core.header_text import shown_header
+
     for name in _REQUEST_ID_HEADERS:
         value = headers.get(name)
         if value:
-            return value[:128]
+            return shown_header(value, secrets, 128)
     return None
 
 
@@ -104,10 +106,14 @@ def error_from_exception(
     if isinstance(exc, GraphQLErrorsError):
         details = [_graphql_detail(entry, secrets) for entry in exc.errors]
         data = exc.data if isinstance(exc.data, dict) else None
-        return GraphQLError(details, operation=operation, data=data)
+        return _incompatible_or(GraphQLError(details, operation=operation, data=data))
     if isinstance(exc, MalformedResponseError):
+        from logscale_fleet._core.header_text import shown_header
+
         response = exc.response
-        content_type = response.headers.get("content-type", "unknown content type")
+        content_type = shown_header(
+            response.headers.get("content-type", "unknown content type"), secrets
+        )
         return InvalidResponseError(
             f"{what} got an answer that is not a GraphQL response ({exc.reason}; HTTP "
             f"{response.status_code}, {content_type}); is the URL a LogScale server?",
@@ -129,7 +135,7 @@ def error_from_exception(
 
 def _graphql_errors_in_body(
     exc: Any, operation: str | None, secrets: Sequence[str]
-) -> GraphQLError | None:
+) -> LogScaleError | None:
     """A 4xx whose body is a GraphQL error list (LogScale's answer to an invalid document)."""
     response = exc.response
     if response.status_code not in (400, 422):
@@ -140,14 +146,30 @@ def _graphql_errors_in_body(
         payload = json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return None
+    except RecursionError:
+        return InvalidResponseError(
+            f"{operation or 'request'} got an HTTP {response.status_code} answer whose JSON "
+            "body is nested too deeply to read; is the URL a LogScale server?",
+            operation=operation,
+            status_code=response.status_code,
+            body_excerpt=_excerpt(response.content, secrets),
+        )
     errors = payload.get("errors") if isinstance(payload, dict) else None
     if not isinstance(errors, list) or not errors:
         return None
-    return GraphQLError(
-        [_graphql_detail(entry, secrets) for entry in errors],
-        operation=operation,
-        status_code=response.status_code,
+    return _incompatible_or(
+        GraphQLError(
+            [_graphql_detail(entry, secrets) for entry in errors],
+            operation=operation,
+            status_code=response.status_code,
+        )
     )
+
+
+def _incompatible_or(error: GraphQLError) -> GraphQLError:
+    from logscale_fleet._core.incompatible import incompatible_or
+
+    return incompatible_or(error)
 
 
 def _excerpt(body: bytes, secrets: Sequence[str]) -> str:
@@ -194,7 +216,17 @@ def _status_error(
     status = response.status_code
     body = _excerpt(response.content, secrets)
     message = f"{what} failed with HTTP {status}"
-    if body:
+    location = response.headers.get("location")
+    if 300 <= status < 400 and location:
+        from logscale_fleet._core.header_text import shown_location
+
+        # Following would resend the body (install tokens) and the API token to wherever the
+        # server points, plain http or another origin included.
+        message += (
+            f": redirected to {shown_location(location, secrets)}; redirects are not followed, "
+            "give the final URL instead"
+        )
+    elif body:
         message += f": {body}"
     advice = _STATUS_ADVICE.get(status) or (
         "the server failed; try again later" if status >= 500 else ""
@@ -204,7 +236,7 @@ def _status_error(
     common: dict[str, Any] = {
         "status_code": status,
         "operation": operation,
-        "request_id": _request_id(response.headers),
+        "request_id": _request_id(response.headers, secrets),
         "body_excerpt": body,
         "retry_after": parse_retry_after(response.headers.get("retry-after")),
     }
@@ -244,8 +276,18 @@ def _graphql_detail(entry: Any, secrets: Sequence[str]) -> GraphQLErrorDetail:
         )
         if isinstance(locations, list)
         else (),
-        extensions=extensions if isinstance(extensions, dict) else {},
+        extensions=_redacted_extensions(extensions, secrets),
     )
+
+
+def _redacted_extensions(extensions: Any, secrets: Sequence[str]) -> Mapping[str, Any]:
+    # The server may quote a token in them (the value it rejected, say).
+    from logscale_fleet._core.redacted_values import redacted_value
+
+    if not isinstance(extensions, dict):
+        return {}
+    shown: Mapping[str, Any] = redacted_value(extensions, secrets)
+    return shown
 
 
 def _model_mismatch(exc: Any, what: str, operation: str | None) -> InvalidResponseError:

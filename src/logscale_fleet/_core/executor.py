@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import json
 import logging
 import random
 import sys
@@ -20,6 +21,7 @@ from logscale_fleet._core.retry import RetryPolicy
 from logscale_fleet.errors import (
     ClientClosedError,
     ConfigurationError,
+    IncompatibleServerError,
     InvalidInputError,
     TimeoutError,
 )
@@ -98,6 +100,8 @@ class Executor:
         self.client = _LoggingClient(settings.graphql_url, http_client)
         self.retry = RetryPolicy(max_retries=settings.max_retries)
         self.closed = False
+        # Named in IncompatibleServerError messages; None where a URL would mean nothing.
+        self.server_url: str | None = settings.base_url
         self._rng = random.Random()  # noqa: S311 - retry jitter, not cryptography
         # Replaceable in tests, which count and skip the waits.
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -160,6 +164,7 @@ class Executor:
         )
         attempt = 0
         while True:
+            attempt_started = time.monotonic()
             try:
                 return await _within(timeouts.total, send(**arguments, **options))
             except Exception as exc:
@@ -172,6 +177,9 @@ class Executor:
                 error = error_from_exception(exc, operation=operation, secrets=secrets)
                 if error is None:
                     raise
+                if isinstance(error, IncompatibleServerError):
+                    left = timeouts.total - (time.monotonic() - attempt_started)
+                    error = await self._name_the_server(error, seconds=left)
                 if not policy.should_retry(error, operation, attempt):
                     if attempt:
                         log.debug(
@@ -194,6 +202,29 @@ class Executor:
                     extra={"operation": operation, "retry": attempt, "error": type(error).__name__},
                 )
                 await self.sleep(delay)
+
+    async def _name_the_server(
+        self, error: IncompatibleServerError, *, seconds: float
+    ) -> IncompatibleServerError:
+        """`error` naming this server's URL and, if it answers within what is left of the
+        attempt's deadline, its version: one status request, no retries, never a new error."""
+        version: str | None = None
+        if seconds > 0:
+            try:
+                response = await _within(
+                    seconds,
+                    self.http_client.get(
+                        f"{self.settings.base_url}/api/v1/status",
+                        headers=dict(self.headers.items()),
+                    ),
+                )
+                found = json.loads(response.content).get("version")
+                # It goes into a one-line message: short, printable text or nothing.
+                ok = isinstance(found, str) and found.isprintable()
+                version = found[:64] if ok else None
+            except Exception:  # noqa: S110 - best effort: the incompatibility is the error
+                pass
+        return error.for_server(version=version, url=self.server_url)
 
 
 async def _within(seconds: float, call: Awaitable[T]) -> T:

@@ -55,6 +55,13 @@ def tls_verification(settings: Settings) -> ssl.SSLContext | bool:
 
 def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any:
     """An HTTP client for the generated client: async `post(url, content=, headers=)` + `aclose`."""
+    from logscale_fleet._core.proxies import proxy_for, warn_about_clear_text_proxy
+
+    if backend in HTTP_BACKENDS:
+        # Checks every proxy variable (a ConfigurationError naming a bad one) before httpx or
+        # aiohttp could trip over it.
+        proxy = proxy_for(settings.graphql_url, backend)
+        warn_about_clear_text_proxy(settings.graphql_url, proxy)
     if backend == "httpx":
         return httpx.AsyncClient(
             timeout=httpx_timeout(settings.timeouts),
@@ -68,15 +75,17 @@ def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any
         try:
             from logscale_fleet._core.aiohttp import AiohttpClient
         except ImportError:
+            from logscale_fleet.install_advice import extra_advice
+
             raise ConfigurationError(
-                'http_backend="aiohttp" needs the aiohttp extra: '
-                'pip install "logscale-fleet[aiohttp]"'
+                'http_backend="aiohttp" needs the aiohttp extra: ' + extra_advice("aiohttp")
             ) from None
 
         return AiohttpClient(
             timeouts=settings.timeouts,
             verify=tls_verification(settings),
             max_connections=MAX_CONNECTIONS,
+            proxy=proxy.url if proxy else None,
         )
     raise ConfigurationError(
         f"http_backend must be one of {', '.join(HTTP_BACKENDS)}, not {backend!r}"
@@ -84,29 +93,45 @@ def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any
 
 
 async def _cap_response_size(response: httpx.Response) -> None:
-    # A response hook runs before httpx reads the body, so the body can be read through a cap
-    # instead of into unbounded memory.
+    # A response hook runs before httpx reads the body, so the body can be read here through
+    # a cap instead of into unbounded memory. The cap counts decoded bytes: a few MB of gzip
+    # can inflate to gigabytes. The declared length only bounds what is on the wire.
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
         await response.aclose()
         raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
-    response.stream = _CappedStream(response.stream, MAX_RESPONSE_BYTES)
+    if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        # Feeding the decoder small wire pieces bounds what one step can inflate (deflate
+        # expands at most about 1000-fold: 1 MiB per 1 KiB piece).
+        response.stream = _SmallPieces(response.stream)
+    parts: list[bytes] = []
+    received = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            received += len(chunk)
+            if received > MAX_RESPONSE_BYTES:
+                raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
+            parts.append(chunk)
+    finally:
+        await response.aclose()
+    # What `aread()` would have stored; httpx offers no public way to hand back a body read
+    # through a hook, and the client's own `aread()` then returns this instead of re-reading.
+    response._content = b"".join(parts)
 
 
-class _CappedStream(httpx.AsyncByteStream):
-    """An httpx async byte stream that stops with ResponseTooLargeError past `limit` bytes."""
+WIRE_PIECE_BYTES = 1024
 
-    def __init__(self, inner: Any, limit: int) -> None:
+
+class _SmallPieces(httpx.AsyncByteStream):
+    """The inner stream, re-cut into pieces of at most WIRE_PIECE_BYTES."""
+
+    def __init__(self, inner: Any) -> None:
         self._inner = inner
-        self._limit = limit
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        received = 0
         async for chunk in self._inner:
-            received += len(chunk)
-            if received > self._limit:
-                raise ResponseTooLargeError(self._limit)
-            yield chunk
+            for start in range(0, len(chunk), WIRE_PIECE_BYTES):
+                yield chunk[start : start + WIRE_PIECE_BYTES]
 
     async def aclose(self) -> None:
         await self._inner.aclose()

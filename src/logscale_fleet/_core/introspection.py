@@ -16,8 +16,14 @@ def sdl_from_introspection(result: Mapping[str, Any], *, operation: str) -> str:
 
     try:
         schema = build_client_schema(result)  # type: ignore[arg-type]
+        return print_schema(schema)
     except (TypeError, ValueError, KeyError) as exc:
         raise InvalidResponseError(
             f"the introspection answer is not a usable schema: {exc}", operation=operation
         ) from None
-    return print_schema(schema)
+    except RecursionError:
+        # graphql-core recurses once per `ofType` level.
+        raise InvalidResponseError(
+            "the introspection answer is not a usable schema: its types are nested too deeply",
+            operation=operation,
+        ) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -19,22 +20,43 @@ SHELLS = ("bash", "zsh", "fish")
 PROG = "logscale-fleet"
 FUNC = "_logscale_fleet"
 FILE_METAVARS = frozenset({"FILE", "PATH", "DIR"})
+# Values the shell asks this program for at TAB time, by metavar. Profile names are read from
+# local files (cheap); configuration ids cost one request to the configured server, bounded.
+DYNAMIC = {
+    "PROFILE": f"command {PROG} profiles list --quiet 2>/dev/null",
+    "ID": f"command {PROG} --timeout 3 configs list --quiet 2>/dev/null",
+}
 
-DESCRIPTION = """\
+BASH_INSTALL = (
+    "mkdir -p ~/.local/share/bash-completion/completions && logscale-fleet completion bash "
+    "> ~/.local/share/bash-completion/completions/logscale-fleet"
+)
+FISH_INSTALL = (
+    "mkdir -p ~/.config/fish/completions && logscale-fleet completion fish "
+    "> ~/.config/fish/completions/logscale-fleet.fish"
+)
+ZSH_INSTALL = "mkdir -p ~/.zfunc && logscale-fleet completion zsh > ~/.zfunc/_logscale-fleet"
+
+# The install lines create their folder: on a fresh home none of them exists yet.
+DESCRIPTION = f"""\
 Print a completion script for SHELL on stdout. To enable it:
 
-  bash:  eval "$(logscale-fleet completion bash)"            (e.g. in ~/.bashrc), or
-         logscale-fleet completion bash > ~/.local/share/bash-completion/completions/logscale-fleet
-  zsh:   logscale-fleet completion zsh > "${fpath[1]}/_logscale-fleet"   (then restart zsh), or
-         eval "$(logscale-fleet completion zsh)"            (after compinit, in ~/.zshrc)
-  fish:  logscale-fleet completion fish > ~/.config/fish/completions/logscale-fleet.fish
+  bash:  {BASH_INSTALL}
+         or: eval "$(logscale-fleet completion bash)"   (e.g. in ~/.bashrc)
+  zsh:   {ZSH_INSTALL}
+         then in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
+         or: eval "$(logscale-fleet completion zsh)"    (after compinit, in ~/.zshrc)
+  fish:  {FISH_INSTALL}
 """
 
 
 def register(commands: Any, root: argparse.ArgumentParser) -> None:
     """Add `completion`; `root` is the whole parser, whose tree the script completes."""
+    from logscale_fleet.cli.options import leaf_options
+
     parser = commands.add_parser(
         "completion",
+        parents=[leaf_options()],
         help="print a shell completion script",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -44,7 +66,11 @@ def register(commands: Any, root: argparse.ArgumentParser) -> None:
 
 
 def run_completion(root: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    print(generate(args.shell, root), end="")
+    script = generate(args.shell, root)
+    if getattr(args, "output", "table") == "json":
+        print(json.dumps({"shell": args.shell, "script": script}, indent=2))
+    else:
+        print(script, end="")
     return 0
 
 
@@ -58,6 +84,7 @@ class Option:
     takes_value: bool
     choices: list[str]
     files: bool
+    dynamic: str | None = None
 
 
 @dataclass
@@ -67,6 +94,7 @@ class Node:
     commands: dict[str, tuple[str, Node]] = field(default_factory=dict)  # name -> (help, node)
     positional_choices: list[str] = field(default_factory=list)
     positional_files: bool = False
+    positional_dynamic: str | None = None
 
     @property
     def key(self) -> str:
@@ -93,11 +121,13 @@ def tree(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Node:
                     takes_value=action.nargs != 0,
                     choices=[str(c) for c in action.choices or ()],
                     files=str(action.metavar) in FILE_METAVARS,
+                    dynamic=DYNAMIC.get(str(action.metavar)),
                 )
             )
         else:
             node.positional_choices.extend(str(c) for c in action.choices or ())
             node.positional_files |= str(action.metavar) in FILE_METAVARS
+            node.positional_dynamic = node.positional_dynamic or DYNAMIC.get(str(action.metavar))
     return node
 
 
@@ -148,19 +178,19 @@ def _lookups(nodes: list[Node]) -> list[str]:
         for f in o.flags
     ]
     choices = [
-        (f"{n.key}|{f}", f"echo {shlex.quote(' '.join(o.choices))}")
+        (f"{n.key}|{f}", o.dynamic or f"echo {shlex.quote(' '.join(o.choices))}")
         for n in nodes
         for o in n.options
-        if o.choices
+        if o.choices or o.dynamic
         for f in o.flags
     ]
     files = [
         (f"{n.key}|{f}", "return 0") for n in nodes for o in n.options if o.files for f in o.flags
     ]
     words = [
-        (f"{n.key}|", f"echo {shlex.quote(' '.join([*n.commands, *n.positional_choices]))}")
+        (f"{n.key}|", _words_body(n))
         for n in nodes
-        if n.commands or n.positional_choices
+        if n.commands or n.positional_choices or n.positional_dynamic
     ]
     options = [
         (f"{n.key}|", f"echo {shlex.quote(' '.join(f for o in n.options for f in o.flags))}")
@@ -176,6 +206,14 @@ def _lookups(nodes: list[Node]) -> list[str]:
     lines += _case(f"{FUNC}_options", options, ":")
     lines += _case(f"{FUNC}_positional_files", positional_files, "return 1")
     return lines
+
+
+def _words_body(node: Node) -> str:
+    static = [*node.commands, *node.positional_choices]
+    parts = [f"echo {shlex.quote(' '.join(static))}"] if static else []
+    if node.positional_dynamic:
+        parts.append(node.positional_dynamic)
+    return "; ".join(parts)
 
 
 # The walk over the words before the cursor, identical in bash and zsh apart from the array.
@@ -276,8 +314,11 @@ def _zsh(nodes: list[Node]) -> str:
         option_entries.append((f"{n.key}|", "printf '%s\\n' " + " ".join(opts) if opts else ":"))
         words = [_zsh_entry(name, help_text) for name, (help_text, _) in n.commands.items()]
         words += [_zsh_entry(choice, "") for choice in n.positional_choices]
-        if words:
-            word_entries.append((f"{n.key}|", "printf '%s\\n' " + " ".join(words)))
+        body = ["printf '%s\\n' " + " ".join(words)] if words else []
+        if n.positional_dynamic:
+            body.append(n.positional_dynamic)
+        if body:
+            word_entries.append((f"{n.key}|", "; ".join(body)))
     walk = _WALK.format(first=2, current="CURRENT", array="words", func=FUNC)
     return "\n".join(
         [
@@ -347,11 +388,15 @@ def _fish(nodes: list[Node]) -> str:
             lines.append(f"complete -c {PROG} {at} -a {_fish_quote(choice)}")
         if n.positional_files:
             lines.append(f"complete -c {PROG} {at} -F")
+        if n.positional_dynamic:
+            lines.append(f"complete -c {PROG} {at} -a {_fish_quote(f'({n.positional_dynamic})')}")
         for option in n.options:
             parts = []
             for flag in option.flags:
                 parts.append(f"-l {flag[2:]}" if flag.startswith("--") else f"-s {flag[1:]}")
-            if option.choices:
+            if option.dynamic:
+                parts.append(f"-x -a {_fish_quote(f'({option.dynamic})')}")
+            elif option.choices:
                 parts.append(f"-x -a {_fish_quote(' '.join(option.choices))}")
             elif option.files:
                 parts.append("-r -F")

@@ -48,6 +48,18 @@ def mask(value: str) -> str:
     return value[:SHOWN_PREFIX] + ELLIPSIS
 
 
+def shown_input(value: str) -> str:
+    """A value the user typed (a name, an id), quoted for an error line.
+
+    A secret pasted where a name or id belongs must not be echoed back into a terminal log or
+    a CI transcript, and an id cannot be told from a token by its looks: values long enough to
+    be a token are masked like one; shorter ones, never a LogScale token, are shown whole.
+    """
+    if len(value) < MIN_LENGTH_FOR_PREFIX:
+        return printable(repr(value))
+    return repr(mask(value))
+
+
 def token_document(token: Any, *, show_secrets: bool) -> dict[str, Any]:
     """An install token model as its GraphQL-shaped JSON, secrets masked unless asked for."""
     document: dict[str, Any] = token.model_dump(by_alias=True, mode="json")
@@ -80,19 +92,36 @@ def masked_token_document(document: Mapping[str, Any]) -> dict[str, Any]:
 def configuration_label(configuration: Mapping[str, Any] | None) -> str:
     if not configuration:
         return "-"
-    return f"{configuration.get('name')} ({configuration.get('id')})"
+    return printable(f"{configuration.get('name')} ({configuration.get('id')})")
 
 
 class Output:
-    """Where a command's results go, in the format the user chose (`--output`)."""
+    """Where a command's results go, in the format the user chose (`--output`, `--quiet`,
+    `--wide`)."""
 
-    def __init__(self, fmt: str = "table", stream: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        fmt: str = "table",
+        stream: TextIO | None = None,
+        *,
+        quiet: bool = False,
+        wide: bool = False,
+    ) -> None:
         self.format = fmt
+        self.quiet = quiet
+        self.wide = wide
         self._stream = stream
+
+    @classmethod
+    def for_args(cls, args: Any) -> Output:
+        return cls(
+            args.output, quiet=getattr(args, "quiet", False), wide=getattr(args, "wide", False)
+        )
 
     @property
     def json(self) -> bool:
-        return self.format == "json"
+        """Whether the command prints one document (JSON or YAML) rather than tables."""
+        return self.format in ("json", "yaml")
 
     @property
     def stream(self) -> TextIO:
@@ -100,14 +129,34 @@ class Output:
         return self._stream or sys.stdout
 
     def document(self, value: Any) -> None:
-        """The command's one JSON document."""
+        """The command's one document, as JSON or YAML."""
+        if self.format == "yaml":
+            import yaml  # type: ignore[import-untyped]  # no stubs among the dev dependencies
+
+            # No line folding: a long install command stays one line a shell can copy.
+            text = yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=2**20)
+            self.stream.write(text)
+            return
         self.stream.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
     def line(self, text: str = "") -> None:
         self.stream.write(text + "\n")
 
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-        for text in render_table(headers, rows):
+    def text_block(self, text: str) -> None:
+        """Server-provided multi-line text (a configuration's YAML), each line escaped."""
+        for text_line in text.split("\n"):
+            self.line(printable(text_line))
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence[str]], *, key: int = 0) -> None:
+        """A table; with --quiet only column `key` (the identifier), one value per line."""
+        if self.quiet:
+            for row in rows:
+                self.line(printable(_one_line(row[key])))
+            return
+        from logscale_fleet.cli.terminal import terminal_width
+
+        width = None if self.wide else terminal_width(self.stream)
+        for text in render_table(headers, rows, width=width):
             self.line(text)
 
     def fields(self, pairs: Sequence[tuple[str, str]]) -> None:
@@ -115,21 +164,54 @@ class Output:
             self.line(text)
 
 
-def render_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    """Left-aligned columns two spaces apart; the last column is not padded."""
-    table = [list(headers), *[[_one_line(cell) for cell in row] for row in rows]]
+# Narrower than this a column stops shrinking: a few characters still tell rows apart.
+MIN_COLUMN_WIDTH = 6
+
+
+def render_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, width: int | None = None
+) -> list[str]:
+    """Left-aligned columns two spaces apart; the last column is not padded.
+
+    With `width`, the widest columns are cut (ending in an ellipsis) until the table fits,
+    none below MIN_COLUMN_WIDTH or its header; a table that still does not fit overflows.
+    Cells are mostly server-provided (names, ids): escaped, so none can move the cursor,
+    erase a row or reverse the text after it.
+    """
+    table = [list(headers), *[[printable(_one_line(cell)) for cell in row] for row in rows]]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    if width is not None:
+        widths = fit_widths(widths, [len(h) for h in headers], width)
     lines = []
     for row in table:
-        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths[:-1], strict=True)]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
+        cut = [_cut(cell, w) for cell, w in zip(row, widths, strict=True)]
+        cells = [cell.ljust(w) for cell, w in zip(cut[:-1], widths[:-1], strict=True)]
+        lines.append("  ".join([*cells, cut[-1]]).rstrip())
     return lines
 
 
+def fit_widths(widths: list[int], minimums: list[int], width: int) -> list[int]:
+    fitted = list(widths)
+    floors = [min(w, max(m, MIN_COLUMN_WIDTH)) for w, m in zip(widths, minimums, strict=True)]
+    excess = sum(fitted) + 2 * (len(fitted) - 1) - width
+    while excess > 0:
+        shrinkable = [i for i, w in enumerate(fitted) if w > floors[i]]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: fitted[i])
+        fitted[widest] -= 1
+        excess -= 1
+    return fitted
+
+
+def _cut(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: width - 1] + ELLIPSIS
+
+
 def render_fields(pairs: Sequence[tuple[str, str]]) -> list[str]:
-    """`label:  value` lines with the values aligned."""
+    """`label:  value` lines with the values aligned; values escaped as in tables."""
     width = max((len(label) for label, _ in pairs), default=0) + 1
-    return [f"{(label + ':').ljust(width)}  {value}".rstrip() for label, value in pairs]
+    return [f"{(label + ':').ljust(width)}  {printable(value)}".rstrip() for label, value in pairs]
 
 
 def _one_line(value: str) -> str:

@@ -7,6 +7,7 @@ script must say --yes instead of hanging on a prompt nobody sees).
 
 from __future__ import annotations
 
+import os
 import sys
 from types import TracebackType
 from typing import TextIO
@@ -35,6 +36,10 @@ class Progress:
         if not self.enabled:
             return
         text = f"[{self.done}/{self.total}] {label}"
+        # A line longer than the terminal wraps, and \r then redraws only its last part.
+        columns = terminal_width(self._stream)
+        if columns is not None and len(text) >= columns:
+            text = text[: max(columns - 2, 1)] + "\u2026"
         # Pad over the previous, possibly longer, text; \r returns to the line start.
         self._stream.write("\r" + text.ljust(self._width))
         self._stream.flush()
@@ -73,3 +78,17 @@ def confirm(question: str, *, stdin: TextIO | None = None, stderr: TextIO | None
 
 def stdin_is_terminal() -> bool:
     return is_terminal(sys.stdin)
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The columns of the terminal `stream` writes to ($COLUMNS first), or None when it is
+    not a terminal: piped output is never cut."""
+    if not is_terminal(stream):
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or None
+    except (OSError, ValueError, AttributeError):
+        return None

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from logscale_fleet.cli.apply import add_apply_arguments, add_file_argument
 from logscale_fleet.cli.exit_codes import CommandError, NotFound, UsageError
+from logscale_fleet.cli.fleet_commands import FILE_FORMAT
 from logscale_fleet.cli.options import leaf_options
 from logscale_fleet.cli.output import (
     OS_FIELDS,
@@ -18,6 +20,8 @@ from logscale_fleet.cli.output import (
     configuration_label,
     mask,
     notice,
+    printable,
+    shown_input,
     token_document,
     token_fields,
 )
@@ -57,6 +61,12 @@ def register(commands: Any) -> None:
     )
     create.add_argument("name", metavar="NAME", help="token name")
     create.add_argument("--config-id", metavar="ID", help="collector configuration to assign")
+    create.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="create it even if a token with this name exists (LogScale allows it; "
+        "`tokens ensure` reuses the existing one instead)",
+    )
     create.set_defaults(handler=api_command(run_create))
 
     listing = leaf("list", "list install tokens (secrets masked)")
@@ -134,44 +144,21 @@ def register(commands: Any) -> None:
 
     apply = leaf(
         "apply",
-        "reconcile the server with a declared set of tokens (YAML or TOML)",
+        "make the server's install tokens match a file (alias of `apply`, tokens only)",
         APPLY_DESCRIPTION,
     )
     apply.formatter_class = argparse.RawDescriptionHelpFormatter
-    apply.add_argument(
-        "file", metavar="FILE", help="the declaration (.yaml, .yml, .toml; - reads stdin)"
-    )
-    apply.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
-    apply.add_argument(
-        "--prune",
-        action="store_true",
-        help="also delete tokens the file does not declare (never the default install token)",
-    )
+    add_file_argument(apply)
+    apply.add_argument("--dry-run", action="store_true", help="print the plan (as `plan`)")
+    add_apply_arguments(apply)
     apply.set_defaults(handler=api_command(run_apply, check=check_apply))
 
 
-APPLY_DESCRIPTION = """\
-Make the server's install tokens match a declared set. The file (YAML or TOML, chosen by
-extension, else by content) lists tokens by name, each with at most one of config_id or
-config_name (neither: no configuration):
-
-  # tokens.yaml                      # tokens.toml
-  tokens:                            [[tokens]]
-    - name: web-servers              name = "web-servers"
-      config_name: linux-syslog      config_name = "linux-syslog"
-    - name: windows-hosts
-      config_id: "Hj7Kp2Qw..."       [[tokens]]
-    - name: spare                    name = "windows-hosts"
-                                     config_id = "Hj7Kp2Qw..."
-
-                                     [[tokens]]
-                                     name = "spare"
-
-(A YAML file may also be the bare list.) The whole file is checked first and every problem is
-reported with its location; nothing changes unless it is all valid. Missing tokens are created,
-tokens whose configuration differs are updated, and with --prune tokens the file does not
-name are deleted. Running it again changes nothing.
-"""
+APPLY_DESCRIPTION = (
+    "The token-only form of `logscale-fleet apply` (--dry-run: `logscale-fleet plan`). "
+    "Missing tokens are created, tokens whose configuration differs are updated, and with "
+    "--prune tokens the file does not name are deleted (asking first).\n\n" + FILE_FORMAT
+)
 
 
 def positive_int(text: str) -> int:
@@ -192,11 +179,14 @@ async def resolve_token(fleet: FleetClient, given: str, *, by_name: bool) -> Ins
     if by_name:
         matches = await fleet.install_tokens.find(given)
         if not matches:
-            raise NotFound(f"no install token is named {given!r} (`tokens list` shows them)")
+            raise NotFound(
+                f"no install token is named {shown_input(given)} (`tokens list` shows them)"
+            )
         if len(matches) > 1:
             shown = ", ".join(mask(t.token) for t in matches)
             raise UsageError(
-                f"{len(matches)} install tokens are named {given!r} ({shown}); pass the token "
+                f"{len(matches)} install tokens are named {shown_input(given)} ({shown}); pass "
+                "the token "
                 "value instead of --by-name (`tokens list --show-secrets` shows the values)"
             )
         return matches[0]
@@ -210,7 +200,7 @@ async def resolve_token(fleet: FleetClient, given: str, *, by_name: bool) -> Ins
 
 
 def describe_token(token: InstallToken) -> str:
-    return f"{token.name} ({mask(token.token)})"
+    return f"{printable(token.name)} ({mask(token.token)})"
 
 
 def show_token(out: Output, token: InstallToken, *, show_secrets: bool) -> None:
@@ -225,9 +215,37 @@ def show_token(out: Output, token: InstallToken, *, show_secrets: bool) -> None:
 
 
 async def run_create(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
-    token = await fleet.install_tokens.create(args.name, config_id=args.config_id)
+    from logscale_fleet.cli.create import ambiguous_create_error
+
+    ensure = ensure_command(args.name, args.config_id)
+    if not args.allow_duplicate:
+        # A second token of the same name is almost always an accident, and it makes later
+        # `ensure`, `apply` and `--by-name` refuse the name as ambiguous.
+        existing = await fleet.install_tokens.find(args.name)
+        if existing:
+            shown = ", ".join(mask(t.token) for t in existing)
+            raise UsageError(
+                f"an install token named {shown_input(args.name)} already exists ({shown}): "
+                f"`{ensure}` reuses it; --allow-duplicate creates another one"
+            )
+    try:
+        token = await fleet.install_tokens.create(args.name, config_id=args.config_id)
+    except Exception as exc:
+        ambiguous = ambiguous_create_error(exc, ensure)
+        if ambiguous is None:
+            raise
+        raise ambiguous from exc
     show_token(out, token, show_secrets=True)
     return 0
+
+
+def ensure_command(name: str, config_id: str | None) -> str:
+    import shlex
+
+    words = ["logscale-fleet", "tokens", "ensure", name]
+    if config_id is not None:
+        words += ["--config-id", config_id]
+    return printable(shlex.join(words))
 
 
 async def run_list(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
@@ -302,7 +320,7 @@ async def run_delete(fleet: FleetClient, args: argparse.Namespace, out: Output) 
     targets: dict[str, InstallToken] = {}
     with Progress(len(args.targets)) as progress:
         for given in args.targets:
-            progress.step(f"looking up {given if args.by_name else mask(given)}")
+            progress.step(f"looking up {shown_input(given) if args.by_name else mask(given)}")
             token = await resolve_token(fleet, given, by_name=args.by_name)
             targets.setdefault(token.token, token)
     if not args.yes:
@@ -358,15 +376,12 @@ async def run_install_command(fleet: FleetClient, args: argparse.Namespace, out:
 
 
 def check_apply(args: argparse.Namespace) -> None:
-    from logscale_fleet.cli import declared
+    from logscale_fleet.cli.apply import load_declaration
 
-    # Every problem in the file is reported before connecting.
-    args.source, args.declared = declared.load(args.file)
+    load_declaration(args, tokens_only=True)
 
 
 async def run_apply(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
-    from logscale_fleet.cli.apply import apply_declared
+    from logscale_fleet.cli import apply
 
-    return await apply_declared(
-        fleet, args.source, args.declared, dry_run=args.dry_run, prune=args.prune, out=out
-    )
+    return await apply.run_apply(fleet, args, out)

@@ -34,12 +34,14 @@ Adding a resource service (groups, say):
 5. Tests in tests/sandbox/; tests/sandbox/test_registry.py fails until every root field in
    schema.graphql has a resolver or a reason in `registry.NOT_EMULATED`.
 
-This package's `__init__` imports nothing: the pytest plugin is loaded in every test run of
-every user who installs the package, and ariadne/uvicorn are an optional extra.
+This package's `__init__` imports nothing heavy: the pytest plugin is loaded in every test run of
+every user who installs the package, and ariadne/uvicorn are an optional extra
+(`uv tool install '.[sandbox]'` from a checkout; see `logscale_fleet.install_advice`).
 """
 
+from logscale_fleet.install_advice import extra_advice
+
 # The one message for a missing extra (embedded, the CLI's `sandbox serve`, the pytest plugin).
-MISSING_EXTRA = (
-    "the sandbox needs the optional dependencies ariadne and uvicorn: "
-    "pip install 'logscale-fleet[sandbox]'"
+MISSING_EXTRA = "the sandbox needs the optional dependencies ariadne and uvicorn: " + extra_advice(
+    "sandbox"
 )

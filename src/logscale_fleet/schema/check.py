@@ -2,17 +2,22 @@
 
 1. the operations in `queries/` are valid against `schema.graphql`;
 2. `generated/` is what ariadne-codegen makes from the current inputs;
-3. with another schema: would our operations still work against it (compat.py);
-4. the stability level of each selected field, read from the schema being checked.
+3. against each other schema (a target): would our operations still work there (compat.py);
+4. the stability level of each selected field, read from the schema that will serve us (each
+   target, or the slice itself when there is none).
 
-The other schema is passed in as a SchemaSource (SDL text and a name), so a file, a download or
-a live introspection result (converted by `_core.introspection`) all plug in the same way.
+Checks 1 and 2 concern the project and run once; 3 and 4 run per target, so a version matrix
+(`--against A --against B`) costs one codegen run, not one per target. A target is passed in as
+a SchemaSource (SDL text and a name), so a file, a download or a live introspection result
+(converted by `_core.introspection`) all plug in the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from graphql import (
@@ -34,20 +39,42 @@ SCHEMA_FILE = "schema.graphql"
 QUERIES_DIR = "queries"
 
 
+# Where a file says which LogScale it came from: the header of a slice made by `schema pull
+# --url`, or the closing comment of a schema LogScale's own tooling fetched.
+_VERSION_LINE = re.compile(r"^# (?:LogScale version:|Fetched from version) (\S+)\s*$", re.M)
+
+
 @dataclass(frozen=True)
 class SchemaSource:
-    """A schema to check against: its SDL and a name to report it by."""
+    """A schema to check against: its SDL, a short name to report it by, where it came from
+    (a full path or URL) and its LogScale version when known."""
 
     name: str
     sdl: str
+    location: str | None = None
+    version: str | None = None
 
     @classmethod
     def from_file(cls, path: Path, *, argument: str = "schema") -> SchemaSource:
         try:
-            return cls(path.name, path.read_text(encoding="utf-8"))
+            sdl = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
             raise InvalidInputError(argument, f"cannot read {path}: {reason}") from None
+        found = _VERSION_LINE.search(sdl)
+        return cls(
+            path.name, sdl, str(path.resolve()), found.group(1) if found is not None else None
+        )
+
+    @property
+    def short_version(self) -> str | None:
+        """The release without LogScale's build suffix: `1.204.0` of `1.204.0--build-4049--...`."""
+        return self.version.split("--", 1)[0] if self.version else None
+
+    @property
+    def label(self) -> str:
+        """The name with the version, for reports: `staging.graphql (LogScale 1.154.0)`."""
+        return f"{self.name} (LogScale {self.short_version})" if self.version else self.name
 
 
 def build_schema_from(source: SchemaSource) -> GraphQLSchema:
@@ -79,16 +106,64 @@ class GeneratedCheck:
         )
 
 
+class Verdict(str, Enum):
+    """One target's outcome, worst first: what the matrix row says."""
+
+    BREAKING = "breaking"  # an operation fails there, or its answer no longer fits the model
+    PREVIEW = "preview"  # a selected field is Preview there and not allowed
+    DANGEROUS = "dangerous"  # works, but a change may bite (fails only with --strict)
+    OK = "ok"
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    """Checks 3 and 4 against one other schema."""
+
+    source: SchemaSource
+    compatibility: CompatibilityReport
+    stability: StabilityReport
+    strict: bool
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.compatibility.breaking:
+            return Verdict.BREAKING
+        if self.stability.violations:
+            return Verdict.PREVIEW
+        if self.compatibility.dangerous:
+            return Verdict.DANGEROUS
+        return Verdict.OK
+
+    @property
+    def failures(self) -> tuple[str, ...]:
+        failures = []
+        if self.compatibility.breaking:
+            failures.append(f"{len(self.compatibility.breaking)} breaking change(s)")
+        if self.strict and self.compatibility.dangerous:
+            failures.append(f"{len(self.compatibility.dangerous)} dangerous change(s) (--strict)")
+        if self.stability.violations:
+            failures.append(f"{len(self.stability.violations)} Preview field(s) not allowed")
+        return tuple(f"against {self.name}: {failure}" for failure in failures)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
 @dataclass(frozen=True)
 class CheckReport:
     project: str
     schema: str  # the project's slice
-    against: str | None  # the other schema's name, when compared
     strict: bool
     operations: ValidationReport
     generated: GeneratedCheck
-    compatibility: CompatibilityReport | None
-    stability: StabilityReport
+    targets: tuple[TargetReport, ...]
+    # Check 4 on the slice itself; None when targets are given (theirs is what will serve us).
+    slice_stability: StabilityReport | None
     failures: tuple[str, ...] = field(default=())  # why the check fails; empty when it passes
 
     @property
@@ -99,51 +174,81 @@ class CheckReport:
     def exit_code(self) -> int:
         return 0 if self.ok else 1
 
+    # The one-target view, as `schema check --against X` reported before the matrix.
+    @property
+    def against(self) -> str | None:
+        return self.targets[0].name if self.targets else None
+
+    @property
+    def compatibility(self) -> CompatibilityReport | None:
+        return self.targets[0].compatibility if self.targets else None
+
+    @property
+    def stability(self) -> StabilityReport:
+        """The slice's stability, or the first target's when targets are given."""
+        if self.slice_stability is not None:
+            return self.slice_stability
+        return self.targets[0].stability
+
 
 def check_project(
     project_dir: Path = Path(),
     *,
-    against: SchemaSource | None = None,
+    against: SchemaSource | Sequence[SchemaSource] | None = None,
     strict: bool = False,
     include_generated: bool = True,
     allow_preview: Iterable[str] | None = None,
 ) -> CheckReport:
-    """Run every check over the project in `project_dir`.
+    """Run every check over the project in `project_dir`, against each schema in `against`.
 
     `allow_preview` lists `Type.field` coordinates whose Preview level is accepted; by default it
     is read from pyproject.toml `[tool.logscale-fleet] allow-preview`.
     """
+    sources = (against,) if isinstance(against, SchemaSource) else tuple(against or ())
     ours = build_schema_from(
         SchemaSource.from_file(project_dir / SCHEMA_FILE, argument=SCHEMA_FILE)
     )
-    theirs = build_schema_from(against) if against is not None else None
-    if allow_preview is None:
-        allow_preview = allowed_preview_fields(project_dir / "pyproject.toml")
+    # Every target is parsed before anything runs, so a bad one fails fast (exit 2).
+    built = [(source, build_schema_from(source)) for source in sources]
+    allowed = (
+        allowed_preview_fields(project_dir / "pyproject.toml")
+        if allow_preview is None
+        else frozenset(allow_preview)
+    )
 
     operations = read_operations(project_dir / QUERIES_DIR, relative_to=project_dir)
     validation = validate_operations(ours, operations, schema_name=SCHEMA_FILE)
     generated = _check_generated(project_dir) if include_generated else GeneratedCheck(True)
-    compatibility = (
-        check_compatibility(operations, ours, theirs, schema_name=against.name)
-        if theirs is not None and against is not None
-        else None
+    targets = tuple(
+        TargetReport(
+            source=source,
+            compatibility=check_compatibility(operations, ours, theirs, schema_name=source.name),
+            stability=stability_report(
+                operations, theirs, schema_name=source.name, allow_preview=allowed
+            ),
+            strict=strict,
+        )
+        for source, theirs in built
     )
-    stability = stability_report(
-        operations,
-        theirs or ours,
-        schema_name=against.name if against else SCHEMA_FILE,
-        allow_preview=allow_preview,
+    slice_stability = (
+        None
+        if targets
+        else stability_report(operations, ours, schema_name=SCHEMA_FILE, allow_preview=allowed)
     )
+    failures = list(_project_failures(validation, generated))
+    for target in targets:
+        failures.extend(target.failures)
+    if slice_stability is not None and slice_stability.violations:
+        failures.append(f"{len(slice_stability.violations)} Preview field(s) not allowed")
     return CheckReport(
         project=str(project_dir),
         schema=SCHEMA_FILE,
-        against=against.name if against else None,
         strict=strict,
         operations=validation,
         generated=generated,
-        compatibility=compatibility,
-        stability=stability,
-        failures=_failures(validation, generated, compatibility, stability, strict=strict),
+        targets=targets,
+        slice_stability=slice_stability,
+        failures=tuple(failures),
     )
 
 
@@ -154,14 +259,7 @@ def _check_generated(project_dir: Path) -> GeneratedCheck:
         return GeneratedCheck(error=exc.message)
 
 
-def _failures(
-    validation: ValidationReport,
-    generated: GeneratedCheck,
-    compatibility: CompatibilityReport | None,
-    stability: StabilityReport,
-    *,
-    strict: bool,
-) -> tuple[str, ...]:
+def _project_failures(validation: ValidationReport, generated: GeneratedCheck) -> list[str]:
     failures = []
     if validation.errors:
         failures.append(f"{len(validation.errors)} invalid operation error(s)")
@@ -169,11 +267,4 @@ def _failures(
         failures.append("code generation failed")
     elif not generated.ok:
         failures.append("generated/ is stale")
-    if compatibility is not None:
-        if compatibility.breaking:
-            failures.append(f"{len(compatibility.breaking)} breaking change(s)")
-        if strict and compatibility.dangerous:
-            failures.append(f"{len(compatibility.dangerous)} dangerous change(s) (--strict)")
-    if stability.violations:
-        failures.append(f"{len(stability.violations)} Preview field(s) not allowed")
-    return tuple(failures)
+    return failures

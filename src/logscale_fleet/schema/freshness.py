@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,8 +80,13 @@ class FreshnessReport:
         return "\n".join(lines)
 
 
-def regenerate(project_dir: Path, target_dir: Path) -> Path:
-    """Run ariadne-codegen on a copy of the project's inputs; return the package it wrote."""
+def regenerate(
+    project_dir: Path, target_dir: Path, *, replace: Mapping[str, str] | None = None
+) -> Path:
+    """Run ariadne-codegen on a copy of the project's inputs; return the package it wrote.
+
+    `replace` maps input files (e.g. `schema.graphql`) to the text to use instead of the
+    project's, so `schema update` can generate from a new slice before writing anything."""
     layout = CodegenLayout.read(project_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
     for name in layout.inputs:
@@ -92,6 +98,8 @@ def regenerate(project_dir: Path, target_dir: Path) -> Path:
             shutil.copy2(source, target_dir / name)
         else:
             raise ConfigurationError(f"codegen input {source} is missing")
+    for name, text in (replace or {}).items():
+        (target_dir / name).write_text(text, encoding="utf-8")
     (target_dir / layout.package).parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         [sys.executable, "-m", "ariadne_codegen", "--config", "codegen.toml"],
@@ -114,8 +122,8 @@ def check_generated(project_dir: Path) -> FreshnessReport:
     committed = project_dir / layout.package
     with tempfile.TemporaryDirectory(prefix="logscale-fleet-codegen-") as tmp:
         fresh = regenerate(project_dir, Path(tmp))
-        fresh_files = _python_files(fresh)
-        committed_files = _python_files(committed)
+        fresh_files = python_files(fresh)
+        committed_files = python_files(committed)
         prefix = layout.package
         return FreshnessReport(
             package=prefix,
@@ -129,7 +137,8 @@ def check_generated(project_dir: Path) -> FreshnessReport:
         )
 
 
-def _python_files(package: Path) -> set[str]:
+def python_files(package: Path) -> set[str]:
+    """The package's modules, relative to it (what codegen writes; caches are not compared)."""
     if not package.is_dir():
         return set()
     return {p.relative_to(package).as_posix() for p in package.rglob("*.py")}
