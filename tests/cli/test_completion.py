@@ -66,6 +66,9 @@ def test_the_tree_mirrors_the_parser() -> None:
     assert list(root.commands) == [
         "tokens",
         "configs",
+        "groups",
+        "collectors",
+        "installers",
         "plan",
         "apply",
         "schema",
@@ -92,7 +95,7 @@ def test_bash_completion_completes(cli: Run, tmp_path: Path) -> None:
     run_shell(["bash", "-n", str(path)])
     driver = BASH_DRIVER.format(script=path, folder=tmp_path)
     assert run_shell(["bash", "-c", driver]).splitlines() == [
-        "tokens configs plan apply schema sandbox profiles status completion",
+        "tokens configs groups collectors installers plan apply schema sandbox profiles status completion",
         "create list show rename assign delete ensure install-command apply",
         "table json yaml",
         "list",

@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from logscale_fleet.cli import (
+    collector_commands,
     completion,
     config_commands,
     exit_codes,
     fleet_commands,
+    group_commands,
     profile_commands,
     sandbox_commands,
     schema_commands,
@@ -124,6 +126,8 @@ def build_parser(*, json_requested: bool = False) -> argparse.ArgumentParser:
     commands.required = True
     token_commands.register(commands)
     config_commands.register(commands)
+    group_commands.register(commands)
+    collector_commands.register(commands)
     fleet_commands.register(commands)
     schema_commands.register(commands)
     sandbox_commands.register(commands)

@@ -96,6 +96,9 @@ def register(commands: Any) -> None:
     )
     serve.add_argument("--tls-key", metavar="FILE", help="the PEM private key for --tls-cert")
     serve.set_defaults(handler=run_serve)
+    from logscale_fleet.cli import enroll_command
+
+    enroll_command.register(sandbox_commands)
 
 
 def run_serve(args: argparse.Namespace) -> int:
