@@ -95,7 +95,8 @@ def test_bash_completion_completes(cli: Run, tmp_path: Path) -> None:
     run_shell(["bash", "-n", str(path)])
     driver = BASH_DRIVER.format(script=path, folder=tmp_path)
     assert run_shell(["bash", "-c", driver]).splitlines() == [
-        "tokens configs groups collectors installers plan apply schema sandbox profiles status completion",
+        "tokens configs groups collectors installers plan apply schema sandbox profiles status "
+        "completion",
         "create list show rename assign delete ensure install-command apply",
         "table json yaml",
         "list",
