@@ -198,3 +198,27 @@ def test_search_progress_is_drawn_only_on_a_terminal() -> None:
     assert draw is not None
     draw(Progress("SearchFleet", polls=2, elapsed=3.2, total_results=1200))
     assert terminal.text == "\rsearching the fleet (3 s, 1200 so far)\x1b[K"
+
+
+def test_plan_and_apply_a_groups_declaration(
+    cli: Run, server: ThreadedSandbox, tmp_path: Path
+) -> None:
+    path = tmp_path / "fleet.yaml"
+    path.write_text(
+        "groups:\n"
+        "  - name: web\n"
+        "    filter: 'hostname = web*'\n"
+        "    configurations: [linux-syslog]\n"
+        f"    wanted_version: '{VERSIONS[0]}'\n",
+        encoding="utf-8",
+    )
+    planned = cli("-o", "json", "plan", str(path), "--detailed-exitcode")
+    assert planned.code == 7
+    assert [(c["action"], c["kind"], c["name"]) for c in planned.json()["changes"]] == [
+        ("create", "group", "web")
+    ]
+    applied = cli("-o", "json", "apply", str(path))
+    assert applied.code == 0, applied.err
+    assert cli("plan", str(path), "--detailed-exitcode").code == 0
+    (group,) = cli("-o", "json", "groups", "list").json()
+    assert (group["filter"], group["wantedVersion"]) == ("hostname = web*", VERSIONS[0])

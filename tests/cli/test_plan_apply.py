@@ -150,10 +150,10 @@ def test_concurrency_is_checked_before_connecting(cli: Run, fleet_file: Path, ba
 
 def test_a_reserved_section_is_a_usage_error(cli: Run, tmp_path: Path) -> None:
     path = tmp_path / "fleet.yaml"
-    path.write_text("tokens: []\ngroups:\n  - name: linux\n", encoding="utf-8")
+    path.write_text("tokens: []\nconfigurations:\n  - name: linux\n", encoding="utf-8")
     result = cli("plan", str(path))
     assert result.code == 2
-    assert "groups: not supported yet" in result.err
+    assert "configurations: not supported yet" in result.err
 
 
 def test_ctrl_c_mid_apply_says_what_was_done_and_a_rerun_converges(

@@ -21,9 +21,17 @@ each with at most one of config_id or config_name (neither: no configuration):
     - name: spare                    name = "windows-hosts"
                                      config_id = "Hj7Kp2Qw..."
 
-(A YAML file may also be the bare list of tokens; `configurations:` and `groups:` are reserved
-for later releases.) The whole file is checked first and every problem is reported with its
-place; nothing changes unless it is all valid.
+Collector groups (applied after the configurations they name; an omitted key means none):
+
+  groups:                            [[groups]]
+    - name: prod-web                 name = "prod-web"
+      filter: 'hostname = "web*"'    filter = 'hostname = "web*"'
+      configurations: [linux-syslog] configurations = ["linux-syslog"]
+      wanted_version: "1.9.1"        wanted_version = "1.9.1"
+
+(A YAML file may also be the bare list of tokens; `configurations:` is reserved for a later
+release.) The whole file is checked first and every problem is reported with its place;
+nothing changes unless it is all valid.
 """
 
 PLAN_DESCRIPTION = (

@@ -28,6 +28,7 @@ from logscale_fleet.reconcile.plan import Change, InSync
 
 if TYPE_CHECKING:
     from logscale_fleet.resources.configurations import Configurations
+    from logscale_fleet.resources.groups import Groups
     from logscale_fleet.resources.install_tokens import InstallTokens
 
 Created = Mapping[tuple[str, str], str]
@@ -42,6 +43,9 @@ class Fleet(Protocol):
 
     @property
     def configurations(self) -> Configurations: ...
+
+    @property
+    def groups(self) -> Groups: ...
 
 
 @dataclass

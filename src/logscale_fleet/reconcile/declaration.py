@@ -4,11 +4,11 @@
       - name: web                             name = "web"
         config_name: linux-syslog             config_name = "linux-syslog"
 
-A YAML file may also be the bare list of tokens. `configurations:` and `groups:` are reserved
-for the resource kinds that join next; until their adapters exist a file using them is refused
-with a message naming the key. The whole file is checked before anything is planned and every
-problem is reported with its place (`tokens.yaml: item 3: name: must not be empty ...`), so a
-user fixes them all in one go.
+`groups:` lists collector groups (see `groups.py`). A YAML file may also be the bare list of
+tokens. `configurations:` is reserved for the resource kind that joins next; until its adapter
+exists a file using it is refused with a message naming the key. The whole file is checked
+before anything is planned and every problem is reported with its place (`tokens.yaml: item 3:
+name: must not be empty ...`), so a user fixes them all in one go.
 
 Pure: no server, no output. Files go through `input_files.read_input_file` (a regular file or
 `-`, at most 16 MiB); YAML through a loader that bounds alias expansion.
