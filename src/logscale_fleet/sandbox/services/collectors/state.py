@@ -7,7 +7,7 @@ order. Its wanted version is its own, else that of the first selecting group wit
 simulated collector is live and active. Unenrolling removes the collector.
 
 Group membership is computed in Python (the filter language is not SQL), so a search loads the
-fleet once per request: about 20 ms per 1,000 collectors on a small machine.
+fleet once per request: about 70 ms per page for 5,000 collectors and two groups (2 shared cores).
 """
 
 from __future__ import annotations
