@@ -76,7 +76,7 @@ def test_an_added_field_is_reported_written_regenerated_and_stable_on_rerun(
     assert "changes in the slice (2):" in out
     assert "  + enum value FleetInstallationTokens__SortBy.Created\n" in out
     assert "  + field FleetInstallationToken.labels\n" in out
-    assert "our 10 operations against the new slice: ok" in out
+    assert "our 29 operations against the new slice: ok" in out
     assert "generated files:\n  generated/logscale_graphql/enums.py\n" in out
     assert out.rstrip().endswith("result: wrote schema.graphql and 1 generated file(s)")
 
@@ -155,7 +155,7 @@ def test_a_new_operation_needing_the_new_field_is_checked_against_the_new_slice(
     code, out = update(capsys, project, "--from", source)
     # Valid against the new slice; the field is Preview there and not allowed, so it fails.
     assert code == 1
-    assert "our 11 operations against the new slice: FAILED" in out
+    assert "our 30 operations against the new slice: FAILED" in out
     assert "[preview] queries/labels.graphql:3:5: FleetInstallationToken.labels is Preview" in out
     assert out.count("allow-preview") == 1  # the hint once
 
