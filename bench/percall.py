@@ -1,4 +1,4 @@
-"""Per-call cost of FleetClient.create_install_token against raw HTTP and gql, on loopback.
+"""Per-call cost of fleet.install_tokens.create against raw HTTP and gql, on loopback.
 
     uv run --group bench python -m bench.percall [--calls 2000] [--rounds 5]
                                                  [--concurrency 1 50] [--only NAME ...]
@@ -88,7 +88,7 @@ RUN_BUDGET = 300.0  # seconds one measured run may take before the benchmark giv
 
 @dataclass(frozen=True)
 class Recorded:
-    """The exact request FleetClient sends for create_install_token("x")."""
+    """The exact request FleetClient sends for install_tokens.create("x")."""
 
     url: str
     body: bytes
@@ -362,7 +362,7 @@ async def bench(
 def section(
     results: dict[int, dict[str, Result]], *, calls: int, rounds: int, skipped_gql: bool
 ) -> Section:
-    out = Section("Per-call cost: create_install_token on loopback")
+    out = Section("Per-call cost: install_tokens.create on loopback")
     out.lines += [
         f"{calls:,} calls per round, {rounds} rounds, variants interleaved; median round. "
         "Client CPU is this process's CPU time per call. Load is CPU time over wall time in "

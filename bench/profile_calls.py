@@ -11,7 +11,7 @@ so the difference between two rows is what that layer costs, without a profiler'
   + FleetClient's headers passed per request            (Authorization, User-Agent)
   + FleetClient's AsyncClient (response-size cap hook and capped stream, TLS context, limits)
   + the total deadline per attempt (logscale_fleet.client._within)
-  FleetClient.create_install_token                       (+ input checks, retry loop, logging)
+  fleet.install_tokens.create                       (+ input checks, retry loop, logging)
 
 --cprofile: both ends of that ladder under cProfile; own time per call summed by package, and
 the functions whose own time differs most.
@@ -64,7 +64,7 @@ async def ladder(base_url: str) -> tuple[dict[str, Call], list[Close]]:
             fleets_http.create_fleet_install_token(name="x", headers=headers)
         ),
         "+ total deadline per attempt": with_deadline,
-        "FleetClient.create_install_token": lambda: fleet.install_tokens.create("x"),
+        "fleet.install_tokens.create": lambda: fleet.install_tokens.create("x"),
     }
     closes: list[Close] = [plain.http_client.aclose, plain_headers.http_client.aclose, fleet.aclose]
     return calls, closes
@@ -225,7 +225,7 @@ def cprofile_report(base_url: str, calls: int, concurrency: int, top: int) -> No
     try:
         chosen, closes = loop.run_until_complete(ladder(base_url))
         generated_call = chosen["generated, auth on the AsyncClient"]
-        fleet_call = chosen["FleetClient.create_install_token"]
+        fleet_call = chosen["fleet.install_tokens.create"]
         for call in (generated_call, fleet_call):
             loop.run_until_complete(run(call, 200, concurrency, None))
         profiles = {

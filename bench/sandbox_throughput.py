@@ -3,7 +3,7 @@
     uv run python -m bench.sandbox_throughput [--creates 1000] [--rounds 3]
                                               [--concurrency 1 50]
 
-Three ways to reach the sandbox, each with FleetClient.create_install_token:
+Three ways to reach the sandbox, each with fleet.install_tokens.create:
 
   separate process   `serve()` (uvicorn, h11, SQLite in memory) in its own process: the fair
                      figure, client and server do not share a GIL (bench/sandbox_server.py)

@@ -23,7 +23,7 @@ def fleet_file(tmp_path: Path) -> Path:
 
 def strays(server: ThreadedSandbox, count: int) -> None:
     for i in range(count):
-        server.store.create_token(f"stray-{i:02d}")
+        server.store.install_tokens.create(f"stray-{i:02d}")
 
 
 def test_plan_detailed_exitcode_detects_drift(
@@ -43,7 +43,7 @@ def test_plan_detailed_exitcode_detects_drift(
     assert in_sync.code == 0
     assert in_sync.out.splitlines() == ["Plan: 0 to create, 0 to update, 0 to delete (2 unchanged)"]
     # Drift made behind the file's back is detected on the next scheduled check.
-    server.store.create_token("drift")
+    server.store.install_tokens.create("drift")
     assert cli("plan", str(fleet_file), "--prune", "--detailed-exitcode").code == 7
 
 
@@ -108,7 +108,7 @@ def test_escape_sequences_in_server_names_cannot_hide_a_delete(
 ) -> None:
     # A name that, printed raw, erases its own line and writes a harmless-looking one instead.
     hostile = "x\x1b[2K\r+ install token harmless"
-    server.store.create_token(hostile)
+    server.store.install_tokens.create(hostile)
     result = cli("plan", str(fleet_file), "--prune")
     assert result.code == 0
     delete_lines = [line for line in result.out.splitlines() if line.startswith("- ")]

@@ -23,14 +23,14 @@ def declaration(*names: str, config_name: str | None = None) -> Declaration:
 
 
 def names_on(sandbox: ThreadedSandbox) -> Counter[str]:
-    return Counter(t.name for t in sandbox.store.list_tokens())
+    return Counter(t.name for t in sandbox.store.install_tokens.all())
 
 
 async def test_plan_apply_and_a_second_run_is_a_no_op(
     fleet: FleetClient, sandbox: ThreadedSandbox
 ) -> None:
-    sandbox.store.create_token("moved")
-    sandbox.store.create_token("stray")
+    sandbox.store.install_tokens.create("moved")
+    sandbox.store.install_tokens.create("stray")
     wanted = declaration("web", "moved", config_name=LINUX)
     plan = await fleet.plan(wanted, prune=True)
     assert [(c.action, c.name) for c in plan.changes] == [
@@ -46,7 +46,7 @@ async def test_plan_apply_and_a_second_run_is_a_no_op(
     result = await fleet.apply(plan)
     assert result.summary() == {"create": 1, "update": 1, "delete": 1, "unchanged": 0}
     assert names_on(sandbox) == Counter({"default": 1, "web": 1, "moved": 1})
-    assert {t.name: t.config_id for t in sandbox.store.list_tokens()}["moved"] is not None
+    assert {t.name: t.config_id for t in sandbox.store.install_tokens.all()}["moved"] is not None
     again = await fleet.plan(wanted, prune=True)
     assert again.in_sync
     assert [u.name for u in again.unchanged] == ["web", "moved"]
@@ -56,7 +56,7 @@ async def test_max_deletes_guards_a_large_prune(
     fleet: FleetClient, sandbox: ThreadedSandbox
 ) -> None:
     for i in range(12):
-        sandbox.store.create_token(f"stray-{i}")
+        sandbox.store.install_tokens.create(f"stray-{i}")
     plan = await fleet.plan(declaration("web"), prune=True)
     assert plan.count("delete") == 12
     with pytest.raises(ValueError, match="more than max_deletes=10"):
@@ -115,14 +115,14 @@ async def test_a_create_whose_answer_is_lost_is_found_not_duplicated(
     assert result.summary()["create"] == 1
     assert result.done[0].target is not None
     assert names_on(sandbox)["web"] == 1
-    web = next(t for t in sandbox.store.list_tokens() if t.name == "web")
+    web = next(t for t in sandbox.store.install_tokens.all() if t.name == "web")
     assert result.done[0].target == web.token
 
 
 async def test_a_failed_create_is_reported_with_what_was_done(
     sandbox: ThreadedSandbox,
 ) -> None:
-    sandbox.store.create_token("moved")
+    sandbox.store.install_tokens.create("moved")
     sandbox.set_faults(["503,operation=CreateFleetInstallToken"])
     async with no_wait(FleetClient(sandbox.url, sandbox.token, timeout=5, max_retries=0)) as fleet:
         plan = await fleet.plan(declaration("moved", "new", config_name=LINUX))

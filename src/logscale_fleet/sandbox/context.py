@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLResolveInfo
 
-from logscale_fleet.sandbox.store import SandboxStore
+if TYPE_CHECKING:
+    # Only a type here: the store imports the services, whose resolvers import this module.
+    from logscale_fleet.sandbox.store import SandboxStore
 
 __all__ = ["Context", "Resolver", "context"]
 

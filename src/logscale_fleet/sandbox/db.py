@@ -27,8 +27,10 @@ import asyncio
 import contextlib
 import os
 import queue
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -36,6 +38,24 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from logscale_fleet.sandbox.errors import SandboxStateError
+
+
+def _when_unlocked(step: Callable[[], object]) -> None:
+    """`step()`, again while SQLite says the file is locked, for up to BUSY_TIMEOUT.
+
+    The busy handler does not cover every lock a first open meets: switching a new file to WAL
+    and reading its schema while another process creates it can answer "database is locked" at
+    once (1 of 100 parallel openers did, on a busy machine)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01 + random.random() * 0.04)  # noqa: S311 - spreading retries
+
 
 __all__ = ["BUSY_TIMEOUT", "MEMORY", "STATE_FORMAT", "Database", "Migration", "Service"]
 
@@ -89,7 +109,7 @@ class Database:
             )
             self._db.row_factory = sqlite3.Row
             if self.path != MEMORY:
-                self._db.execute("PRAGMA journal_mode=WAL")
+                _when_unlocked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
                 self._db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
             raise SandboxStateError(f"cannot use {self.path} as sandbox state: {exc}") from None
@@ -99,21 +119,24 @@ class Database:
     def prepare(self, services: Sequence[Service]) -> None:
         """Migrate and seed what is not yet; atomic against concurrent openers of the file."""
         try:
-            if not self._needs_work(services):
-                return
-            with self.write() as tx:
-                self._check_format(tx)
-                for service in services:
-                    self._migrate(tx, service)
-                for service in services:
-                    if not self._seeded(tx, service.name):
-                        service.seed(tx)
-                        tx.execute(
-                            "INSERT OR REPLACE INTO meta VALUES (?, '1')",
-                            (f"seeded:{service.name}",),
-                        )
+            _when_unlocked(lambda: self._prepare(services))
         except sqlite3.DatabaseError as exc:
             raise SandboxStateError(f"cannot use {self.path} as sandbox state: {exc}") from None
+
+    def _prepare(self, services: Sequence[Service]) -> None:
+        if not self._needs_work(services):
+            return
+        with self.write() as tx:
+            self._check_format(tx)
+            for service in services:
+                self._migrate(tx, service)
+            for service in services:
+                if not self._seeded(tx, service.name):
+                    service.seed(tx)
+                    tx.execute(
+                        "INSERT OR REPLACE INTO meta VALUES (?, '1')",
+                        (f"seeded:{service.name}",),
+                    )
 
     def _needs_work(self, services: Sequence[Service]) -> bool:
         # A plain read: opening an up-to-date file must not wait for another process's writes.
