@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from logscale_fleet.sandbox.errors import SandboxInvalidArgument
 from logscale_fleet.sandbox.services.groups.filter import FilterSubject, parse_filter
@@ -69,3 +71,27 @@ def test_anything_else_is_refused_with_the_reason(text: str, problem: str) -> No
     with pytest.raises(SandboxInvalidArgument, match="group filter") as caught:
         parse_filter(text)
     assert problem in str(caught.value)
+
+
+def test_negations_cancel_and_many_do_not_exhaust_the_stack() -> None:
+    assert selected("NOT NOT os = macos") == ["db-1"]
+    assert selected("NOT " * 2001 + "os = macos") == ["WEB-3", "web-1", "web-2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list('() =!<>"*\\.:-abcdNOTANDOR hostname os labels.e 1.9')),
+        max_size=80,
+    )
+)
+def test_any_text_parses_or_is_refused_with_a_sandbox_error(text: str) -> None:
+    # Whatever a client sends as a filter, the answer is a predicate or a clear refusal:
+    # never another exception (which the sandbox would answer as an internal error).
+    try:
+        predicate = parse_filter(text)
+    except SandboxInvalidArgument as exc:
+        assert str(exc).startswith("group filter: ")
+        return
+    for subject in FLEET.values():
+        assert predicate(subject) in (True, False)

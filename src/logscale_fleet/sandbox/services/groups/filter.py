@@ -161,11 +161,14 @@ class _Parser:
         return lambda subject: all(part(subject) for part in parts)
 
     def negation(self) -> Filter:
-        if self.keyword("NOT"):
+        negations = 0
+        while self.keyword("NOT"):
             self.take()
-            inner = self.negation()
-            return lambda subject: not inner(subject)
-        return self.primary()
+            negations += 1
+        inner = self.primary()
+        if negations % 2 == 0:
+            return inner
+        return lambda subject: not inner(subject)
 
     def primary(self) -> Filter:
         token = self.peek()
