@@ -1206,15 +1206,19 @@ class Client(FleetBaseClient):
         query = gql("""
             query LogCollectorInstallers {
               logCollectorInstallers {
-                name
-                url
-                version
-                architecture
-                type
-                size
-                configExample
-                icon
+                ...InstallerFields
               }
+            }
+
+            fragment InstallerFields on LogCollectorInstaller {
+              name
+              url
+              version
+              architecture
+              type
+              size
+              configExample
+              icon
             }
             """)
         variables: dict[str, object] = {}

@@ -143,6 +143,17 @@ class InstallTokenFieldsInstallationCommands(BaseModel):
     macos_command: str
 
 
+class InstallerFields(BaseModel):
+    name: str
+    url: str
+    version: str
+    architecture: str
+    type_: str = Field(alias="type")
+    size: int
+    config_example: Optional[str]
+    icon: Optional[str]
+
+
 CollectorConfigInfo.model_rebuild()
 CollectorDetailsFields.model_rebuild()
 CollectorFields.model_rebuild()
@@ -151,3 +162,4 @@ ConfigurationSummary.model_rebuild()
 EnrolledCollectorFields.model_rebuild()
 GroupFields.model_rebuild()
 InstallTokenFields.model_rebuild()
+InstallerFields.model_rebuild()

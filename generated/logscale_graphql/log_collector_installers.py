@@ -3,9 +3,8 @@
 
 from typing import Optional
 
-from pydantic import Field
-
 from .base_model import BaseModel
+from .fragments import InstallerFields
 
 
 class LogCollectorInstallers(BaseModel):
@@ -14,15 +13,5 @@ class LogCollectorInstallers(BaseModel):
     ]
 
 
-class LogCollectorInstallersLogCollectorInstallers(BaseModel):
-    name: str
-    url: str
-    version: str
-    architecture: str
-    type_: str = Field(alias="type")
-    size: int
-    config_example: Optional[str]
-    icon: Optional[str]
-
-
+LogCollectorInstallersLogCollectorInstallers = InstallerFields
 LogCollectorInstallers.model_rebuild()

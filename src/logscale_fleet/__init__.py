@@ -5,7 +5,8 @@
     async with FleetClient() as fleet:          # LOGSCALE_URL / LOGSCALE_TOKEN
         token, created = await fleet.install_tokens.ensure("web-servers", config_id="...")
 
-`FleetClient`, `EnsureOutcome`, `Timeouts` and the models (`InstallToken`, `Configuration`) are
+`FleetClient`, `EnsureOutcome`, `Timeouts`, `SearchProgress` and the models (`InstallToken`,
+`Configuration`, `Group`, `Collector`, `CollectorDetails`, `EnrolledCollector`, `Installer`) are
 imported on first use, so `import logscale_fleet` (and the CLI's start-up) does not pay for httpx,
 pydantic and the generated models until they are needed.
 """
@@ -36,37 +37,61 @@ from logscale_fleet.errors import (
 )
 
 if TYPE_CHECKING:
+    from logscale_fleet._core.polling import Progress as SearchProgress
     from logscale_fleet.client import FleetClient
     from logscale_fleet.resources.install_tokens import EnsureOutcome
     from logscale_fleet.settings import Timeouts
+    from logscale_graphql.fragments import CollectorDetailsFields as CollectorDetails
+    from logscale_graphql.fragments import CollectorFields as Collector
     from logscale_graphql.fragments import ConfigurationFields as Configuration
+    from logscale_graphql.fragments import EnrolledCollectorFields as EnrolledCollector
+    from logscale_graphql.fragments import GroupFields as Group
+    from logscale_graphql.fragments import InstallerFields as Installer
     from logscale_graphql.fragments import InstallTokenFields as InstallToken
 
 __all__ = [
     "APIStatusError",
     "AuthenticationError",
     "ClientClosedError",
+    "Collector",
+    "CollectorDetails",
     "Configuration",
     "ConfigurationError",
     "ConflictError",
+    "EnrolledCollector",
     "EnsureOutcome",
     "FleetClient",
     "GraphQLError",
     "GraphQLErrorDetail",
+    "Group",
     "IncompatibleServerError",
     "InstallToken",
+    "Installer",
     "InvalidInputError",
     "InvalidResponseError",
     "LogScaleError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "SearchProgress",
     "ServerError",
     "TimeoutError",
     "Timeouts",
     "TransportError",
     "__version__",
 ]
+
+
+# Public model names: each is the generated fragment model `<name>Fields`.
+_MODELS = (
+    "InstallToken",
+    "Configuration",
+    "Group",
+    "Collector",
+    "CollectorDetails",
+    "EnrolledCollector",
+    "Installer",
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -83,7 +108,11 @@ def __getattr__(name: str) -> Any:
         from logscale_fleet.settings import Timeouts
 
         return Timeouts
-    if name in ("InstallToken", "Configuration"):
+    if name == "SearchProgress":
+        from logscale_fleet._core.polling import Progress
+
+        return Progress
+    if name in _MODELS:
         from logscale_graphql import fragments
 
         return getattr(fragments, f"{name}Fields")

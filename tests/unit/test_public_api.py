@@ -23,6 +23,26 @@ def test_the_models_users_receive_are_the_generated_ones() -> None:
     assert EnsureOutcome is Defined
 
 
+def test_the_fleet_models_are_the_generated_fragments() -> None:
+    from logscale_fleet import (
+        Collector,
+        CollectorDetails,
+        EnrolledCollector,
+        Group,
+        Installer,
+        SearchProgress,
+    )
+    from logscale_fleet._core.polling import Progress
+    from logscale_graphql import fragments
+
+    assert Group is fragments.GroupFields
+    assert Collector is fragments.CollectorFields
+    assert CollectorDetails is fragments.CollectorDetailsFields
+    assert EnrolledCollector is fragments.EnrolledCollectorFields
+    assert Installer is fragments.InstallerFields
+    assert SearchProgress is Progress
+
+
 def test_every_error_class_is_exported() -> None:
     from logscale_fleet import errors
 

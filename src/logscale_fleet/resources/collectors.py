@@ -65,10 +65,47 @@ class Collectors:
     def __init__(self, executor: Executor) -> None:
         self._executor = executor
 
-    async def list(self, **filters: Any) -> builtins.list[Collector]:
-        """Every collector matching the filters of `iter` (all of them in memory: prefer `iter`
-        for a large fleet)."""
-        return [collector async for collector in self.iter(**filters)]
+    async def list(
+        self,
+        search: str | None = None,
+        *,
+        config_id: str | None = None,
+        group_ids: Sequence[str] = (),
+        status: Status | None = None,
+        os: OperatingSystem | None = None,
+        version: str | None = None,
+        needs_update: bool | None = None,
+        live: bool | None = None,
+        inactive: bool | None = None,
+        sort_by: SortBy = "hostname",
+        order: Literal["asc", "desc"] = "asc",
+        page_size: int = PAGE_SIZE,
+        wait: float = DEFAULT_WAIT,
+        on_progress: Callable[[Progress], None] | None = None,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+    ) -> builtins.list[Collector]:
+        """Every collector matching the filters (as `iter`), all in memory: prefer `iter` for a
+        large fleet."""
+        pages = self.iter(
+            search,
+            config_id=config_id,
+            group_ids=group_ids,
+            status=status,
+            os=os,
+            version=version,
+            needs_update=needs_update,
+            live=live,
+            inactive=inactive,
+            sort_by=sort_by,
+            order=order,
+            page_size=page_size,
+            wait=wait,
+            on_progress=on_progress,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return [collector async for collector in pages]
 
     async def iter(
         self,

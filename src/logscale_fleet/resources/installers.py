@@ -11,13 +11,9 @@ from logscale_fleet._core.executor import Executor
 from logscale_fleet.settings import Timeouts
 
 if TYPE_CHECKING:
-    from logscale_graphql.log_collector_installers import (
-        LogCollectorInstallers,
-        LogCollectorInstallersLogCollectorInstallers,
-    )
+    from logscale_graphql.fragments import InstallerFields as Installer
+    from logscale_graphql.log_collector_installers import LogCollectorInstallers
     from logscale_graphql.log_collector_versions_available import LogCollectorVersionsAvailable
-
-    Installer = LogCollectorInstallersLogCollectorInstallers
 
 OperatingSystem = Literal["linux", "windows", "macos"]
 
