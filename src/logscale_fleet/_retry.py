@@ -34,6 +34,20 @@ OPERATION_REPEATABILITY: dict[str, Repeatable] = {
     "DeleteFleetInstallToken": Repeatable.ONLY_IF_UNPROCESSED,
     "UpdateFleetInstallTokenName": Repeatable.SAFE,
     "UpdateFleetInstallTokenConfigId": Repeatable.SAFE,
+    # Configurations. Setting a draft, a name, a description, or adding/removing collectors of a
+    # test gives the same state when repeated. Create makes a second configuration; publish and
+    # delete are guarded by a version (a resend after one that landed is refused, so the facade
+    # reads the version instead); start/stop fail when repeated.
+    "CreateLogCollectorConfiguration": Repeatable.ONLY_IF_UNPROCESSED,
+    "UpdateDraftLogCollectorConfiguration": Repeatable.SAFE,
+    "PublishLogCollectorConfiguration": Repeatable.ONLY_IF_UNPROCESSED,
+    "UpdateLogCollectorConfigurationName": Repeatable.SAFE,
+    "UpdateLogCollectorConfigurationDescription": Repeatable.SAFE,
+    "DeleteLogCollectorConfiguration": Repeatable.ONLY_IF_UNPROCESSED,
+    "StartLogCollectorConfigurationTest": Repeatable.ONLY_IF_UNPROCESSED,
+    "AddToLogCollectorConfigurationTest": Repeatable.SAFE,
+    "RemoveFromLogCollectorConfigurationTest": Repeatable.SAFE,
+    "StopLogCollectorConfigurationTest": Repeatable.ONLY_IF_UNPROCESSED,
 }
 
 

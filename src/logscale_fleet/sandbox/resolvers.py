@@ -173,6 +173,15 @@ def resolve_search_configurations(_: None, info: GraphQLResolveInfo, **args: Any
     return {"totalResults": total, "results": [configuration_payload(c) for c in page]}
 
 
+def _bind_services() -> None:
+    from logscale_fleet.sandbox.services.configurations import resolvers as configurations
+
+    configurations.bind(query, mutation)
+
+
+_bind_services()
+
+
 def bindables() -> list[ObjectType]:
     """What `make_executable_schema` needs besides the SDL."""
     return [query, mutation]

@@ -23,7 +23,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -129,6 +129,22 @@ CREATE TABLE IF NOT EXISTS configurations (
     instances INTEGER NOT NULL,
     description TEXT,
     is_test_running INTEGER NOT NULL
+);
+-- Every published version of a configuration, kept apart from its draft (see
+-- sandbox/services/configurations/state.py).
+CREATE TABLE IF NOT EXISTS configuration_versions (
+    config_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    yaml TEXT,
+    published_at TEXT NOT NULL,
+    published_by TEXT NOT NULL,
+    PRIMARY KEY (config_id, version)
+);
+CREATE TABLE IF NOT EXISTS configuration_tests (
+    config_id TEXT NOT NULL,
+    collector_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (config_id, collector_id)
 );
 CREATE TABLE IF NOT EXISTS install_tokens (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -342,6 +358,10 @@ class SandboxStore:
                 for c in SEED_CONFIGURATIONS
             ],
         )
+        db.executemany(
+            "INSERT INTO configuration_versions VALUES (?, ?, ?, ?, ?)",
+            [(c.id, c.version, c.yaml, c.modified_at, c.modified_by) for c in SEED_CONFIGURATIONS],
+        )
         self._insert_token(db, DEFAULT_TOKEN_NAME, None, is_default=True)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('seeded', '1')")
 
@@ -417,6 +437,14 @@ class SandboxStore:
     def _read(self, operation: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
             return operation(self._db)
+
+    # For the per-resource services (sandbox/services/): one lock and one transaction for all.
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """The connection, locked, committed on success and rolled back on error."""
+        return self._transaction()
+
+    def configuration_row(self, row: sqlite3.Row) -> Configuration:
+        return self._configuration(row)
 
     # -- install tokens ---------------------------------------------------------------------
 
@@ -531,6 +559,8 @@ class SandboxStore:
         with self._transaction() as db:
             db.execute("DELETE FROM install_tokens")
             db.execute("DELETE FROM configurations")
+            db.execute("DELETE FROM configuration_versions")
+            db.execute("DELETE FROM configuration_tests")
             self._seed(db)
 
     def close(self) -> None:

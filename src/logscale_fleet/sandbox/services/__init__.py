@@ -1,0 +1,1 @@
+"""Per-resource services of the sandbox: each a state module (rules over SQLite) and resolvers."""
