@@ -117,6 +117,9 @@ class _Recorder:
         self.requests.append((url, content, dict(headers)))
         return _FixedAnswer(self.answer)
 
+    async def get(self, url: str, *, headers: Mapping[str, str]) -> _FixedAnswer:
+        return _FixedAnswer(self.answer)
+
     async def aclose(self) -> None:
         return None
 
@@ -126,7 +129,7 @@ async def record_request(base_url: str) -> Recorded:
 
     recorder = _Recorder(BODY)
     async with FleetClient(base_url, "bench", http_client=recorder) as fleet:
-        token = await fleet.create_install_token("x")
+        token = await fleet.install_tokens.create("x")
     assert token.name == "my-token", "the fixed answer no longer fits the generated model"
     url, body, headers = recorder.requests[0]
     return Recorded(url, body, headers, json.loads(body)["query"])
@@ -212,14 +215,14 @@ async def make_variants(
         return generated.create_fleet_install_token(name="x")
 
     def fleet_call() -> Awaitable[Any]:
-        return fleet.create_install_token("x")
+        return fleet.install_tokens.create("x")
 
     variants = {
         RAW_HTTPX: Variant(raw_httpx_call),
         RAW_AIOHTTP: Variant(raw_aiohttp_call),
         GENERATED: Variant(generated_call),
         FLEET: Variant(fleet_call),
-        FLEET_FAST: Variant(lambda: fleet_fast.create_install_token("x")),
+        FLEET_FAST: Variant(lambda: fleet_fast.install_tokens.create("x")),
     }
     if not SNIFFIO_INSTALLED:
         variants[RAW_HTTPX + SNIFFIO_SUFFIX] = Variant(raw_httpx_call, sniffio=True)

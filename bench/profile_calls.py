@@ -31,8 +31,8 @@ import httpx
 from bench.common import child_server, fmt_ratio, machine_lines, run_main, table
 from bench.percall import TIMEOUT, Call, Run, run, set_sniffio
 from logscale_fleet import FleetClient
-from logscale_fleet._http import httpx_timeout
-from logscale_fleet.client import _within
+from logscale_fleet._core.executor import _within
+from logscale_fleet._core.http import httpx_timeout
 from logscale_graphql import Client
 
 Close = Callable[[], Awaitable[None]]
@@ -41,14 +41,14 @@ Close = Callable[[], Awaitable[None]]
 async def ladder(base_url: str) -> tuple[dict[str, Call], list[Close]]:
     fleet = FleetClient(base_url, "bench")
     # The facade's own pieces, reused as they are (read-only access to private attributes).
-    headers: dict[str, str] = fleet._headers
+    headers = fleet._executor.headers
     url = fleet.url
     total = fleet.settings.timeouts.total
-    auth = {"Authorization": headers["Authorization"]}
+    auth = {"Authorization": dict(headers.items())["Authorization"]}
 
     plain = Client(url, httpx.AsyncClient(timeout=TIMEOUT, headers=auth))
     plain_headers = Client(url, httpx.AsyncClient(timeout=httpx_timeout(fleet.settings.timeouts)))
-    fleets_http = Client(url, fleet._http_client)
+    fleets_http = Client(url, fleet._executor.http_client)
 
     async def with_deadline() -> Any:
         return await _within(
@@ -64,7 +64,7 @@ async def ladder(base_url: str) -> tuple[dict[str, Call], list[Close]]:
             fleets_http.create_fleet_install_token(name="x", headers=headers)
         ),
         "+ total deadline per attempt": with_deadline,
-        "FleetClient.create_install_token": lambda: fleet.create_install_token("x"),
+        "FleetClient.create_install_token": lambda: fleet.install_tokens.create("x"),
     }
     closes: list[Close] = [plain.http_client.aclose, plain_headers.http_client.aclose, fleet.aclose]
     return calls, closes
@@ -118,7 +118,7 @@ async def stub_overhead(calls: int, rounds: int) -> dict[str, float]:
     response-size cap hook). No socket, loop wait or server blurs these; best round."""
     from bench.fixed_server import BODY
     from bench.percall import _Recorder
-    from logscale_fleet._http import _cap_response_size
+    from logscale_fleet._core.http import _cap_response_size
 
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=BODY, headers={"content-type": "application/json"})
@@ -140,7 +140,7 @@ async def stub_overhead(calls: int, rounds: int) -> dict[str, float]:
         "generated client, stub http_client": lambda: generated.create_fleet_install_token(
             name="x"
         ),
-        "FleetClient, stub http_client": lambda: fleet.create_install_token("x"),
+        "FleetClient, stub http_client": lambda: fleet.install_tokens.create("x"),
         "generated client, httpx MockTransport": lambda: generated_mock.create_fleet_install_token(
             name="x"
         ),
@@ -148,10 +148,12 @@ async def stub_overhead(calls: int, rounds: int) -> dict[str, float]:
             generated_mock_hook.create_fleet_install_token(name="x")
         ),
         "generated client, httpx MockTransport + size-cap hook + headers per request": lambda: (
-            generated_mock_hook.create_fleet_install_token(name="x", headers=fleet._headers)
+            generated_mock_hook.create_fleet_install_token(
+                name="x", headers=fleet._executor.headers
+            )
         ),
         "FleetClient, httpx MockTransport + size-cap hook": lambda: (
-            fleet_mock_hook.create_install_token("x")
+            fleet_mock_hook.install_tokens.create("x")
         ),
     }
     times: dict[str, list[float]] = {name: [] for name in chosen}

@@ -68,7 +68,7 @@ class Counted:
 
     async def __call__(self) -> object:
         try:
-            return await self.fleet.create_install_token("bench")
+            return await self.fleet.install_tokens.create("bench")
         except TransportError:
             self.failed += 1
             return None

@@ -6,9 +6,9 @@ Why not ariadne-codegen's default `AsyncBaseClient`: it builds an `httpx.AsyncCl
 timeouts when none is given, carries upload and websocket code this API never uses, and reports
 HTTP failures without the headers a caller needs (Retry-After, request id). This one is small: it
 requires an injected HTTP client (so timeouts, auth, TLS and transport are configured in exactly
-one place, `logscale_fleet._http`), sends the operation name in a header for server logs, leaves
-unset optional variables out of the request, and raises plain exceptions carrying the whole
-response, which `logscale_fleet.errors` maps onto the public error tree.
+one place, `logscale_fleet._core.http`), sends the operation name in a header for server logs,
+leaves unset optional variables out of the request, and raises plain exceptions carrying the
+whole response, which `logscale_fleet._core.error_mapping` maps onto the public error tree.
 
 Keep it dependency-free apart from the standard library: the generated package must import fast.
 """
@@ -77,6 +77,19 @@ class GraphQLErrorsError(GraphQLResponseError):
         self.data = data
 
 
+class HeaderSource(Protocol):
+    """Headers as the caller holds them: a dict, or an object that only lists its items."""
+
+    def items(self) -> Any: ...
+
+
+def _merged(defaults: Mapping[str, str], extra: HeaderSource | None) -> dict[str, str]:
+    merged = dict(defaults)
+    if extra is not None:
+        merged.update(extra.items())
+    return merged
+
+
 def _json_default(value: Any) -> Any:
     dump = getattr(value, "model_dump", None)
     if dump is not None:
@@ -114,13 +127,15 @@ class FleetBaseClient:
                 name: value for name, value in (variables or {}).items() if value is not UNSET
             },
         }
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        defaults = {"Content-Type": "application/json", "Accept": "application/json"}
         if operation_name:
-            headers[OPERATION_HEADER] = operation_name
-        headers.update(kwargs.pop("headers", None) or {})
+            defaults[OPERATION_HEADER] = operation_name
+        # The caller's headers (Authorization among them) stay in the caller's object, whose repr
+        # is masked; the merged dict only exists as an argument, never as a local of this frame.
+        extra = kwargs.pop("headers", None)
         body = json.dumps(payload, separators=(",", ":"), default=_json_default).encode()
         response: Response = await self.http_client.post(
-            self.url, content=body, headers=headers, **kwargs
+            self.url, content=body, headers=_merged(defaults, extra), **kwargs
         )
         return response
 

@@ -894,3 +894,64 @@ class Client(FleetBaseClient):
         )
         data = self.get_data(response)
         return DefaultFleetInstallationToken.model_validate(data)
+
+
+OPERATIONS: dict[str, tuple[str, str]] = {
+    "AddToLogCollectorConfigurationTest": (
+        "mutation",
+        "add_to_log_collector_configuration_test",
+    ),
+    "CreateFleetInstallToken": ("mutation", "create_fleet_install_token"),
+    "CreateLogCollectorConfiguration": (
+        "mutation",
+        "create_log_collector_configuration",
+    ),
+    "DefaultFleetInstallationToken": ("query", "default_fleet_installation_token"),
+    "DeleteFleetInstallToken": ("mutation", "delete_fleet_install_token"),
+    "DeleteLogCollectorConfiguration": (
+        "mutation",
+        "delete_log_collector_configuration",
+    ),
+    "FleetInstallationToken": ("query", "fleet_installation_token"),
+    "FleetInstallationTokens": ("query", "fleet_installation_tokens"),
+    "LogCollectorConfiguration": ("query", "log_collector_configuration"),
+    "LogCollectorMergedConfiguration": ("query", "log_collector_merged_configuration"),
+    "PublishLogCollectorConfiguration": (
+        "mutation",
+        "publish_log_collector_configuration",
+    ),
+    "RemoveFromLogCollectorConfigurationTest": (
+        "mutation",
+        "remove_from_log_collector_configuration_test",
+    ),
+    "SearchFleetInstallationTokens": ("query", "search_fleet_installation_tokens"),
+    "SearchLogCollectorConfigurations": (
+        "query",
+        "search_log_collector_configurations",
+    ),
+    "StartLogCollectorConfigurationTest": (
+        "mutation",
+        "start_log_collector_configuration_test",
+    ),
+    "StopLogCollectorConfigurationTest": (
+        "mutation",
+        "stop_log_collector_configuration_test",
+    ),
+    "UpdateDraftLogCollectorConfiguration": (
+        "mutation",
+        "update_draft_log_collector_configuration",
+    ),
+    "UpdateFleetInstallTokenConfigId": (
+        "mutation",
+        "update_fleet_install_token_config_id",
+    ),
+    "UpdateFleetInstallTokenName": ("mutation", "update_fleet_install_token_name"),
+    "UpdateLogCollectorConfigurationDescription": (
+        "mutation",
+        "update_log_collector_configuration_description",
+    ),
+    "UpdateLogCollectorConfigurationName": (
+        "mutation",
+        "update_log_collector_configuration_name",
+    ),
+}

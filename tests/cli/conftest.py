@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from logscale_fleet._retry import RetryPolicy
+from logscale_fleet._core.retry import RetryPolicy
 from logscale_fleet.cli.main import main
 from logscale_fleet.sandbox.server import ThreadedSandbox
 

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from logscale_fleet import FleetClient
-from logscale_fleet._http import HttpBackend
+from logscale_fleet._core.http import HttpBackend
 from logscale_fleet.sandbox.server import ThreadedSandbox
 
 
@@ -43,5 +43,5 @@ def no_wait(client: FleetClient) -> FleetClient:
     async def instant(_: float) -> None:
         return None
 
-    client._sleep = instant
+    client._executor.sleep = instant
     return client

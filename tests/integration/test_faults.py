@@ -11,7 +11,7 @@ from logscale_fleet import (
     TimeoutError,
     TransportError,
 )
-from logscale_fleet._http import HttpBackend
+from logscale_fleet._core.http import HttpBackend
 from logscale_fleet.sandbox.server import ThreadedSandbox
 from tests.integration.conftest import no_wait
 
@@ -23,7 +23,7 @@ def injected(sandbox: ThreadedSandbox) -> int:
 
 
 async def tokens_named(fleet: FleetClient, name: str) -> int:
-    return sum(1 for t in await fleet.list_install_tokens() if t.name == name)
+    return sum(1 for t in await fleet.install_tokens.list() if t.name == name)
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ async def test_queries_recover_from_transient_faults(
     sandbox.set_faults([f"{rule},operation=FleetInstallationTokens,times=2"])
     async with FleetClient(sandbox.url, sandbox.token, timeout=1, http_backend=backend) as fleet:
         no_wait(fleet)
-        assert len(await fleet.list_install_tokens()) >= 1
+        assert len(await fleet.install_tokens.list()) >= 1
     assert injected(sandbox) == 2
 
 
@@ -58,7 +58,7 @@ async def test_creates_are_not_resent_after_ambiguous_faults(
     async with FleetClient(sandbox.url, sandbox.token, timeout=1, http_backend=backend) as fleet:
         no_wait(fleet)
         with pytest.raises(error_class):
-            await fleet.create_install_token("web")
+            await fleet.install_tokens.create("web")
         # Every create attempt meets the rule: one injection means the create was sent once.
         assert injected(sandbox) == 1
         sandbox.clear_faults()
@@ -71,7 +71,7 @@ async def test_creates_retry_a_rate_limit(sandbox: ThreadedSandbox, backend: Htt
     sandbox.set_faults(["429,retry_after=0,operation=CreateFleetInstallToken,times=2"])
     async with FleetClient(sandbox.url, sandbox.token, http_backend=backend) as fleet:
         no_wait(fleet)
-        await fleet.create_install_token("web")
+        await fleet.install_tokens.create("web")
         assert await tokens_named(fleet, "web") == 1
 
 
@@ -83,8 +83,8 @@ async def test_a_retry_after_from_the_server_is_waited(sandbox: ThreadedSandbox)
         async def record(delay: float) -> None:
             waits.append(delay)
 
-        fleet._sleep = record
-        await fleet.list_install_tokens()
+        fleet._executor.sleep = record
+        await fleet.install_tokens.list()
     assert waits == [1.0]
 
 
@@ -93,9 +93,9 @@ async def test_ensure_survives_faults_without_duplicates(sandbox: ThreadedSandbo
     async with FleetClient(sandbox.url, sandbox.token) as fleet:
         no_wait(fleet)
         with pytest.raises(ServerError):
-            await fleet.ensure_install_token("web")
-        token, created = await fleet.ensure_install_token("web")
-        again, created_again = await fleet.ensure_install_token("web")
+            await fleet.install_tokens.ensure("web")
+        token, created = await fleet.install_tokens.ensure("web")
+        again, created_again = await fleet.install_tokens.ensure("web")
         assert created is True
         assert created_again is False
         assert again.token == token.token
@@ -110,7 +110,7 @@ async def test_a_create_whose_answer_is_lost_landed_and_is_not_resent(
     async with FleetClient(sandbox.url, sandbox.token, http_backend=backend) as fleet:
         no_wait(fleet)
         with pytest.raises((ServerError, TransportError)):
-            await fleet.create_install_token("web")
+            await fleet.install_tokens.create("web")
         assert injected(sandbox) == 1
         assert await tokens_named(fleet, "web") == 1
 
@@ -124,7 +124,7 @@ async def test_ensure_reports_a_create_that_landed_without_an_answer(
     sandbox.set_faults([f"{rule},operation=CreateFleetInstallToken,times=1"])
     async with FleetClient(sandbox.url, sandbox.token, timeout=1, http_backend=backend) as fleet:
         no_wait(fleet)
-        token, created = await fleet.ensure_install_token("web", config_id="123456")
+        token, created = await fleet.install_tokens.ensure("web", config_id="123456")
         assert created is True
         assert token.assigned_configuration is not None
         assert token.assigned_configuration.id == "123456"

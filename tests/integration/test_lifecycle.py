@@ -8,18 +8,18 @@ from pathlib import Path
 import pytest
 
 from logscale_fleet import AuthenticationError, FleetClient, GraphQLError, TransportError
-from logscale_fleet._http import HttpBackend
+from logscale_fleet._core.http import HttpBackend
 from logscale_fleet.sandbox.server import ThreadedSandbox
 
 
 async def test_lifecycle(sandbox: ThreadedSandbox, backend: HttpBackend) -> None:
     async with FleetClient(sandbox.url, sandbox.token, http_backend=backend) as fleet:
-        configs = await fleet.list_configurations()
+        configs = await fleet.configurations.list()
         assert len(configs) >= 2
-        config = await fleet.get_configuration(configs[0].id)
+        config = await fleet.configurations.get(configs[0].id)
         assert config.name == configs[0].name
 
-        created = await fleet.create_install_token("web-servers", config_id=config.id)
+        created = await fleet.install_tokens.create("web-servers", config_id=config.id)
         assert created.name == "web-servers"
         assert created.assigned_configuration is not None
         assert created.assigned_configuration.id == config.id
@@ -32,32 +32,32 @@ async def test_lifecycle(sandbox: ThreadedSandbox, backend: HttpBackend) -> None
             assert created.token in command
             assert sandbox.url in command
 
-        fetched = await fleet.get_install_token(created.token)
+        fetched = await fleet.install_tokens.get(created.token)
         assert fetched == created
 
-        renamed = await fleet.rename_install_token(created.token, "web-frontends")
+        renamed = await fleet.install_tokens.rename(created.token, "web-frontends")
         assert renamed.name == "web-frontends"
-        unassigned = await fleet.assign_configuration(created.token, None)
+        unassigned = await fleet.install_tokens.assign_configuration(created.token, None)
         assert unassigned.assigned_configuration is None
-        reassigned = await fleet.assign_configuration(created.token, configs[1].id)
+        reassigned = await fleet.install_tokens.assign_configuration(created.token, configs[1].id)
         assert reassigned.assigned_configuration is not None
 
-        assert created.token in {t.token for t in await fleet.list_install_tokens()}
-        assert await fleet.default_install_token() is not None
+        assert created.token in {t.token for t in await fleet.install_tokens.list()}
+        assert await fleet.install_tokens.default() is not None
 
-        assert await fleet.delete_install_token(created.token) is True
-        assert await fleet.get_install_token(created.token) is None
+        assert await fleet.install_tokens.delete(created.token) is True
+        assert await fleet.install_tokens.get(created.token) is None
 
 
 async def test_server_rules_surface_as_graphql_errors(fleet: FleetClient) -> None:
     with pytest.raises(GraphQLError) as caught:
-        await fleet.create_install_token("web", config_id="no-such-config")
+        await fleet.install_tokens.create("web", config_id="no-such-config")
     assert caught.value.errors[0].path == ("createFleetInstallToken",)
     for call in (
-        fleet.rename_install_token("no-such-token", "x"),
-        fleet.assign_configuration("no-such-token", None),
-        fleet.delete_install_token("no-such-token"),
-        fleet.get_configuration("no-such-config"),
+        fleet.install_tokens.rename("no-such-token", "x"),
+        fleet.install_tokens.assign_configuration("no-such-token", None),
+        fleet.install_tokens.delete("no-such-token"),
+        fleet.configurations.get("no-such-config"),
     ):
         with pytest.raises(GraphQLError):
             await call
@@ -66,9 +66,9 @@ async def test_server_rules_surface_as_graphql_errors(fleet: FleetClient) -> Non
 async def test_pagination_and_sorting(fleet: FleetClient) -> None:
     names = [f"host-{i:02d}" for i in range(7)]
     for name in reversed(names):
-        await fleet.create_install_token(name)
-    everything = await fleet.list_install_tokens()
-    ours = [t async for t in fleet.iter_install_tokens(page_size=2, sort_by="name", order="desc")]
+        await fleet.install_tokens.create(name)
+    everything = await fleet.install_tokens.list()
+    ours = [t async for t in fleet.install_tokens.iter(page_size=2, sort_by="name", order="desc")]
     assert [t.name for t in ours if t.name.startswith("host-")] == sorted(names, reverse=True)
     assert len(ours) == len(everything)
 
@@ -78,7 +78,7 @@ async def test_a_wrong_api_token_is_an_authentication_error(
 ) -> None:
     async with FleetClient(sandbox.url, "wrong-token", http_backend=backend) as fleet:
         with pytest.raises(AuthenticationError, match="The supplied authentication is invalid"):
-            await fleet.list_install_tokens()
+            await fleet.install_tokens.list()
 
 
 async def test_a_closed_port_is_a_transport_error_not_sent(backend: HttpBackend) -> None:
@@ -91,23 +91,23 @@ async def test_a_closed_port_is_a_transport_error_not_sent(backend: HttpBackend)
         f"http://127.0.0.1:{port}", "t", max_retries=0, http_backend=backend
     ) as fleet:
         with pytest.raises(TransportError) as caught:
-            await fleet.create_install_token("web")
+            await fleet.install_tokens.create("web")
     assert caught.value.request_sent is False
 
 
 async def test_concurrent_ensures_create_each_name_once(fleet: FleetClient) -> None:
     names = [f"rollout-{i}" for i in range(10)]
-    results = await asyncio.gather(*(fleet.ensure_install_token(n) for n in names * 5))
+    results = await asyncio.gather(*(fleet.install_tokens.ensure(n) for n in names * 5))
     created = [token.name for token, was_created in results if was_created]
     assert sorted(created) == sorted(names)
-    listed = [t.name for t in await fleet.list_install_tokens() if t.name.startswith("rollout-")]
+    listed = [t.name for t in await fleet.install_tokens.list() if t.name.startswith("rollout-")]
     assert sorted(listed) == sorted(names)
 
 
 async def test_concurrent_creates_are_all_distinct(fleet: FleetClient) -> None:
-    tokens = await asyncio.gather(*(fleet.create_install_token(f"bulk-{i}") for i in range(100)))
+    tokens = await asyncio.gather(*(fleet.install_tokens.create(f"bulk-{i}") for i in range(100)))
     assert len({t.token for t in tokens}) == 100
-    listed = {t.token for t in await fleet.list_install_tokens()}
+    listed = {t.token for t in await fleet.install_tokens.list()}
     assert {t.token for t in tokens} <= listed
 
 
@@ -115,10 +115,10 @@ async def test_state_survives_a_restart(tmp_path: Path) -> None:
     db = tmp_path / "sandbox.sqlite3"
     with ThreadedSandbox(db=db) as first:
         async with FleetClient(first.url, first.token) as fleet:
-            created = await fleet.create_install_token("persistent")
+            created = await fleet.install_tokens.create("persistent")
     with ThreadedSandbox(db=db) as second:
         async with FleetClient(second.url, second.token) as fleet:
-            again = await fleet.get_install_token(created.token)
+            again = await fleet.install_tokens.get(created.token)
     assert again is not None
     assert again.name == "persistent"
 
@@ -127,9 +127,9 @@ async def test_the_in_process_sandbox_factory(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite3"
     async with FleetClient.sandbox(state) as fleet:
         assert fleet.source == "sandbox"
-        created = await fleet.create_install_token("embedded")
+        created = await fleet.install_tokens.create("embedded")
     async with FleetClient.sandbox(state) as fleet:
-        assert await fleet.get_install_token(created.token) is not None
+        assert await fleet.install_tokens.get(created.token) is not None
     assert state.is_file()
 
 

@@ -26,7 +26,7 @@ async def test_the_library_example(
     exec(compile(example.replace("asyncio.run(main())", ""), "README", "exec"), namespace)  # noqa: S102
     await namespace["main"]()  # type: ignore[operator]
     async with FleetClient(sandbox.url, sandbox.token) as fleet:
-        assert len(await fleet.find_install_tokens("web-servers")) == 1
+        assert len(await fleet.install_tokens.find("web-servers")) == 1
 
 
 async def test_the_fixture_example(project_root: Path, sandbox: ThreadedSandbox) -> None:

@@ -10,7 +10,7 @@ import pytest
 import trustme
 
 from logscale_fleet import FleetClient, TransportError
-from logscale_fleet._http import HttpBackend
+from logscale_fleet._core.http import HttpBackend
 from logscale_fleet.sandbox.server import ThreadedSandbox
 
 
@@ -48,7 +48,7 @@ async def test_https_works_with_the_right_ca(
     async with FleetClient(
         https_sandbox.url, https_sandbox.token, ca_cert=ca_file, http_backend=backend
     ) as fleet:
-        token = await fleet.create_install_token("tls")
+        token = await fleet.install_tokens.create("tls")
     assert token.installation_commands.linux_command.count("https://") >= 1
 
 
@@ -57,7 +57,7 @@ async def test_a_ca_given_as_pem_text_in_humioctls_variable_works(
 ) -> None:
     monkeypatch.setenv("HUMIO_CA_CERTIFICATE", ca.cert_pem.bytes().decode())
     async with FleetClient(https_sandbox.url, https_sandbox.token) as fleet:
-        assert await fleet.list_install_tokens()
+        assert await fleet.install_tokens.list()
 
 
 async def test_the_wrong_ca_fails_naming_verification(
@@ -76,7 +76,7 @@ async def test_the_wrong_ca_fails_naming_verification(
             with pytest.raises(
                 TransportError, match="TLS certificate verification failed"
             ) as caught:
-                await fleet.list_install_tokens()
+                await fleet.install_tokens.list()
         assert caught.value.request_sent is False
         assert "--ca-cert" in str(caught.value)
 
@@ -88,5 +88,5 @@ async def test_verify_false_works_and_warns(
         async with FleetClient(
             https_sandbox.url, https_sandbox.token, verify=False, http_backend=backend
         ) as fleet:
-            assert await fleet.list_install_tokens()
+            assert await fleet.install_tokens.list()
     assert any("verification is off" in r.getMessage() for r in caplog.records)

@@ -109,9 +109,9 @@ async def run_chaos(
                 async with gate:
                     try:
                         if kind == "ensure":
-                            token, _ = await fleet.ensure_install_token(name)
+                            token, _ = await fleet.install_tokens.ensure(name)
                         else:
-                            token = await fleet.create_install_token(name)
+                            token = await fleet.install_tokens.create(name)
                     except LogScaleError as error:
                         report.failures[type(error).__name__] += 1
                         if _may_have_landed(error):

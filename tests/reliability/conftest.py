@@ -18,7 +18,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 
-from logscale_fleet._retry import RetryPolicy
+from logscale_fleet._core.retry import RetryPolicy
 from logscale_fleet.cli.main import main
 from logscale_fleet.sandbox.server import ThreadedSandbox
 from tests.cli.conftest import Result, Run

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logscale_fleet import InvalidInputError
-from logscale_fleet._validate import check_id, check_name
+from logscale_fleet._core.validation import check_id, check_name
 from logscale_fleet.sandbox.server import ThreadedSandbox
 from tests.cli.conftest import DOCS_CONFIG_ID, LINUX_CONFIG_ID, WINDOWS_CONFIG_ID, Run
 from tests.reliability.conftest import BOUNDED, assert_clean_outcome

@@ -24,7 +24,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from logscale_fleet import ConfigurationError, InvalidInputError
-from logscale_fleet._validate import check_id, check_name
+from logscale_fleet._core.validation import check_id, check_name
 from logscale_fleet.cli.options import positive_float
 from logscale_fleet.sandbox.server import ThreadedSandbox
 from logscale_fleet.settings import normalize_url

@@ -90,7 +90,7 @@ async def test_the_sandbox_in_process_does_not_warn(
     # Its "http" never leaves the process.
     with caplog.at_level(logging.WARNING, logger="logscale_fleet"):
         async with FleetClient.sandbox(tmp_path / "state.sqlite3") as fleet:
-            assert await fleet.list_install_tokens()
+            assert await fleet.install_tokens.list()
     assert clear_text_warnings(caplog) == []
 
 

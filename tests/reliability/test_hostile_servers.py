@@ -16,7 +16,7 @@ from logscale_fleet import (
     TimeoutError,
     TransportError,
 )
-from logscale_fleet._http import HttpBackend
+from logscale_fleet._core.http import HttpBackend
 from tests.reliability import hostile_server as hostile
 
 
@@ -48,8 +48,8 @@ async def test_hostile_answers_fail_cleanly_and_in_time(
     error_class: type[LogScaleError],
     text: str,
 ) -> None:
-    monkeypatch.setattr("logscale_fleet._http.MAX_RESPONSE_BYTES", 2 * 1024 * 1024)
-    monkeypatch.setattr("logscale_fleet._aiohttp.MAX_RESPONSE_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr("logscale_fleet._core.http.MAX_RESPONSE_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr("logscale_fleet._core.aiohttp.MAX_RESPONSE_BYTES", 2 * 1024 * 1024)
     timeout = 0.5
     with hostile.hostile_server(behaviour) as url:
         async with FleetClient(
@@ -58,7 +58,7 @@ async def test_hostile_answers_fail_cleanly_and_in_time(
             tracemalloc.start()
             started = time.monotonic()
             with pytest.raises(error_class, match=text):
-                await fleet.list_install_tokens()
+                await fleet.install_tokens.list()
             elapsed = time.monotonic() - started
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from graphql import GraphQLSchema, introspection_from_schema
 
+from logscale_fleet._core.introspection import sdl_from_introspection
 from logscale_fleet.cli.main import main
-from logscale_fleet.errors import InvalidInputError
+from logscale_fleet.errors import InvalidResponseError
 from logscale_fleet.schema.check import SchemaSource, build_schema_from, check_project
 from logscale_fleet.schema.compat import check_compatibility
 from logscale_fleet.schema.documents import OperationSet
@@ -312,8 +313,9 @@ def test_an_introspection_result_plugs_in_like_sdl(
             derive(slice_sdl, "jwtToken: String!", 'jwtToken: String! @deprecated(reason: "x")'),
         )
     )
-    source = SchemaSource.from_introspection(
-        "https://logscale.test", introspection_from_schema(deprecated)
+    source = SchemaSource(
+        "https://logscale.test",
+        sdl_from_introspection(introspection_from_schema(deprecated), operation="test"),
     )
     report = check_project(checked_project, against=source, include_generated=False)
     assert report.against == "https://logscale.test"
@@ -326,6 +328,6 @@ def test_an_introspection_result_plugs_in_like_sdl(
     assert report.ok
 
 
-def test_a_non_introspection_result_is_invalid_input() -> None:
-    with pytest.raises(InvalidInputError, match="not a GraphQL introspection result"):
-        SchemaSource.from_introspection("live", {"data": None})
+def test_a_non_introspection_result_is_an_invalid_response() -> None:
+    with pytest.raises(InvalidResponseError, match="not a usable schema"):
+        sdl_from_introspection({"data": None}, operation="IntrospectionQuery")

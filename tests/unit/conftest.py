@@ -26,6 +26,6 @@ async def fleet() -> AsyncIterator[RecordingFleetClient]:
     async def record(delay: float) -> None:
         client.waits.append(delay)
 
-    client._sleep = record
+    client._executor.sleep = record
     async with client:
         yield client

@@ -48,7 +48,7 @@ async def test_status_codes_map_to_error_classes(
         headers={"X-Request-Id": "req-123"},
     )
     with pytest.raises(error_class) as caught:
-        await fleet.create_install_token("web")
+        await fleet.install_tokens.create("web")
     error = caught.value
     assert type(error) is error_class
     assert error.status_code == status
@@ -72,7 +72,7 @@ async def test_rate_limit_errors_carry_retry_after(
 ) -> None:
     httpx_mock.add_response(status_code=429, headers=headers)
     with pytest.raises(RateLimitError) as caught:
-        await fleet.create_install_token("web", max_retries=0)
+        await fleet.install_tokens.create("web", max_retries=0)
     assert caught.value.retry_after == expected
 
 
@@ -94,7 +94,7 @@ async def test_bodies_that_are_not_graphql_are_invalid_responses(
 ) -> None:
     httpx_mock.add_response(content=content, headers={"Content-Type": content_type})
     with pytest.raises(InvalidResponseError, match=reason) as caught:
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
     assert caught.value.status_code == 200
     assert content_type in str(caught.value)
 
@@ -106,7 +106,7 @@ async def test_an_html_error_page_with_a_5xx_status_is_a_server_error(
         status_code=500, html="<html><body><h1>Internal Server Error</h1></body></html>"
     )
     with pytest.raises(ServerError) as caught:
-        await fleet.create_install_token("web")
+        await fleet.install_tokens.create("web")
     assert "Internal Server Error" in caught.value.body_excerpt
 
 
@@ -127,7 +127,7 @@ async def test_graphql_errors_keep_messages_paths_extensions_and_partial_data(
         }
     )
     with pytest.raises(GraphQLError) as caught:
-        await fleet.create_install_token("web", config_id="nope")
+        await fleet.install_tokens.create("web", config_id="nope")
     error = caught.value
     assert error.messages == ["Configuration with id 'nope' was not found"]
     (detail,) = error.errors
@@ -145,7 +145,7 @@ async def test_graphql_errors_without_data_or_message(
 ) -> None:
     httpx_mock.add_response(json={"errors": [{"path": ["x"]}, "weird", {"message": ""}]})
     with pytest.raises(GraphQLError) as caught:
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
     assert caught.value.data is None
     assert caught.value.messages[0] == "(the server gave no message)"
     assert len(caught.value.errors) == 3
@@ -158,7 +158,7 @@ async def test_a_response_missing_a_required_field_names_the_field(
     del broken["jwtToken"]
     httpx_mock.add_response(json=data(createFleetInstallToken=broken))
     with pytest.raises(InvalidResponseError) as caught:
-        await fleet.create_install_token("web")
+        await fleet.install_tokens.create("web")
     error = caught.value
     assert error.field_path == "createFleetInstallToken.jwtToken"
     assert "'createFleetInstallToken.jwtToken' is missing" in str(error)
@@ -173,7 +173,7 @@ async def test_a_refused_connection_is_a_transport_error_that_was_not_sent(
 ) -> None:
     httpx_mock.add_exception(httpx.ConnectError("[Errno 111] Connection refused"))
     with pytest.raises(TransportError) as caught:
-        await fleet.create_install_token("web", max_retries=0)
+        await fleet.install_tokens.create("web", max_retries=0)
     assert caught.value.request_sent is False
     assert "could not connect" in str(caught.value)
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
@@ -184,7 +184,7 @@ async def test_a_read_timeout_is_a_timeout_error_that_may_have_been_processed(
 ) -> None:
     httpx_mock.add_exception(httpx.ReadTimeout("timed out"))
     with pytest.raises(TimeoutError) as caught:
-        await fleet.create_install_token("web")
+        await fleet.install_tokens.create("web")
     assert isinstance(caught.value, TransportError)
     assert isinstance(caught.value, builtins.TimeoutError)
     assert caught.value.request_sent is True
@@ -198,7 +198,7 @@ async def test_certificate_failures_say_so(
         httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
     )
     with pytest.raises(TransportError, match=r"TLS certificate verification failed.*--ca-cert"):
-        await fleet.list_install_tokens(max_retries=0)
+        await fleet.install_tokens.list(max_retries=0)
 
 
 async def test_every_error_is_a_logscale_error_and_no_httpx_error_escapes(
@@ -206,7 +206,7 @@ async def test_every_error_is_a_logscale_error_and_no_httpx_error_escapes(
 ) -> None:
     httpx_mock.add_exception(httpx.RemoteProtocolError("peer closed connection"))
     with pytest.raises(LogScaleError) as caught:
-        await fleet.delete_install_token("some-token")
+        await fleet.install_tokens.delete("some-token")
     assert not isinstance(caught.value, httpx.HTTPError)
 
 
@@ -215,7 +215,7 @@ async def test_error_messages_never_contain_the_api_token(
 ) -> None:
     httpx_mock.add_response(status_code=401, text=f"bad token Bearer {API_TOKEN}")
     with pytest.raises(AuthenticationError) as caught:
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
     assert API_TOKEN not in str(caught.value)
     assert API_TOKEN not in caught.value.body_excerpt
 
@@ -229,14 +229,14 @@ async def test_a_huge_response_is_cut_off_not_read_into_memory(
 ) -> None:
     from pytest_httpx import IteratorStream
 
-    monkeypatch.setattr("logscale_fleet._http.MAX_RESPONSE_BYTES", 4096)
+    monkeypatch.setattr("logscale_fleet._core.http.MAX_RESPONSE_BYTES", 4096)
     chunks = [b'{"data": {"fleetInstallationTokens": ['] + [b" " * 1024] * 100 + [b"]}}"]
     if declared:
         httpx_mock.add_response(content=b"".join(chunks))
     else:
         httpx_mock.add_response(stream=IteratorStream(chunks))
     with pytest.raises(InvalidResponseError, match="larger than 4096 bytes"):
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
 
 
 async def test_a_400_with_graphql_errors_is_a_graphql_error(
@@ -245,7 +245,7 @@ async def test_a_400_with_graphql_errors_is_a_graphql_error(
     message = "Cannot query field 'nope' on type 'FleetInstallationToken'."
     httpx_mock.add_response(status_code=400, json={"errors": [{"message": message}]})
     with pytest.raises(GraphQLError) as caught:
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
     assert caught.value.messages == [message]
     assert caught.value.status_code == 400
     assert len(httpx_mock.get_requests()) == 1

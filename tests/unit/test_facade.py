@@ -19,7 +19,7 @@ from logscale_fleet import (
     ServerError,
     TransportError,
 )
-from logscale_fleet._validate import MAX_NAME_LENGTH
+from logscale_fleet._core.validation import MAX_NAME_LENGTH
 from logscale_graphql.base_client import OPERATION_HEADER
 from tests.payloads import CONFIGURATION, data, install_token
 from tests.unit.conftest import API_TOKEN, RecordingFleetClient
@@ -33,7 +33,7 @@ async def test_requests_carry_auth_user_agent_and_operation(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json=data(createFleetInstallToken=install_token()))
-    token = await fleet.create_install_token("web", config_id="cfg-0001")
+    token = await fleet.install_tokens.create("web", config_id="cfg-0001")
     request = httpx_mock.get_requests()[0]
     assert request.url == "https://logscale.example.com/graphql"
     assert request.headers["Authorization"] == f"Bearer {API_TOKEN}"
@@ -47,7 +47,7 @@ async def test_create_without_config_sends_no_config_id(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json=data(createFleetInstallToken=install_token(configured=False)))
-    token = await fleet.create_install_token("web")
+    token = await fleet.install_tokens.create("web")
     assert bodies(httpx_mock)[0]["variables"] == {"name": "web"}
     assert token.assigned_configuration is None
 
@@ -56,7 +56,7 @@ async def test_get_returns_none_for_an_unknown_token(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json=data(fleetInstallationToken=None))
-    assert await fleet.get_install_token("unknown") is None
+    assert await fleet.install_tokens.get("unknown") is None
     assert bodies(httpx_mock)[0]["variables"] == {"token": "unknown"}
 
 
@@ -66,7 +66,7 @@ async def test_assign_none_unassigns_with_an_explicit_null(
     httpx_mock.add_response(
         json=data(updateFleetInstallTokenConfigId=install_token(configured=False))
     )
-    token = await fleet.assign_configuration("tok", None)
+    token = await fleet.install_tokens.assign_configuration("tok", None)
     assert bodies(httpx_mock)[0]["variables"] == {"token": "tok", "configId": None}
     assert token.assigned_configuration is None
 
@@ -75,14 +75,14 @@ async def test_delete_returns_the_servers_answer(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json=data(deleteFleetInstallToken=True))
-    assert await fleet.delete_install_token("tok") is True
+    assert await fleet.install_tokens.delete("tok") is True
 
 
 async def test_default_token_may_be_absent(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json=data(defaultFleetInstallationToken=None))
-    assert await fleet.default_install_token() is None
+    assert await fleet.install_tokens.default() is None
 
 
 def page(tokens: list[dict[str, Any]], total: int) -> dict[str, Any]:
@@ -97,7 +97,7 @@ async def test_iteration_pages_until_the_total(
     httpx_mock.add_response(json=page(tokens[2:4], 5))
     httpx_mock.add_response(json=page(tokens[4:], 5))
     names = [
-        t.name async for t in fleet.iter_install_tokens(page_size=2, sort_by="config", order="desc")
+        t.name async for t in fleet.install_tokens.iter(page_size=2, sort_by="config", order="desc")
     ]
     assert names == ["t0", "t1", "t2", "t3", "t4"]
     sent = [b["variables"] for b in bodies(httpx_mock)]
@@ -112,7 +112,7 @@ async def test_iteration_never_yields_a_token_twice_when_pages_shift(
     a, b, c = (install_token(n, token=f"tok-{n}") for n in "abc")
     httpx_mock.add_response(json=page([a, b], 3))
     httpx_mock.add_response(json=page([b, c], 3))  # a token was created before a
-    names = [t.name async for t in fleet.iter_install_tokens(page_size=2)]
+    names = [t.name async for t in fleet.install_tokens.iter(page_size=2)]
     assert names == ["a", "b", "c"]
 
 
@@ -124,7 +124,7 @@ async def test_iteration_arguments_are_checked_before_sending(
     fleet: RecordingFleetClient, argument: str, value: Any, rule: str
 ) -> None:
     with pytest.raises(InvalidInputError, match=rule):
-        async for _ in fleet.iter_install_tokens(**{argument: value}):
+        async for _ in fleet.install_tokens.iter(**{argument: value}):
             pass
 
 
@@ -134,14 +134,14 @@ async def test_list_configurations_pages_and_filters(
     httpx_mock.add_response(
         json=data(searchLogCollectorConfigurations={"totalResults": 1, "results": [CONFIGURATION]})
     )
-    configs = await fleet.list_configurations(search="linux")
+    configs = await fleet.configurations.list(search="linux")
     assert [c.id for c in configs] == ["cfg-0001"]
     assert bodies(httpx_mock)[0]["variables"] == {"searchFilter": "linux", "skip": 0, "limit": 200}
 
 
 async def test_get_configuration(fleet: RecordingFleetClient, httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_response(json=data(logCollectorConfiguration=CONFIGURATION))
-    config = await fleet.get_configuration("cfg-0001")
+    config = await fleet.configurations.get("cfg-0001")
     assert config.name == "linux-syslog"
 
 
@@ -152,7 +152,7 @@ async def test_ensure_returns_an_existing_token_unchanged(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json=data(fleetInstallationTokens=[install_token("web")]))
-    token, created = await fleet.ensure_install_token("web", config_id="cfg-0001")
+    token, created = await fleet.install_tokens.ensure("web", config_id="cfg-0001")
     assert (token.name, created) == ("web", False)
     assert [b["operationName"] for b in bodies(httpx_mock)] == ["FleetInstallationTokens"]
 
@@ -164,7 +164,7 @@ async def test_ensure_reassigns_a_different_configuration(
     httpx_mock.add_response(
         json=data(updateFleetInstallTokenConfigId=install_token("web", configured=False))
     )
-    token, created = await fleet.ensure_install_token("web", config_id=None)
+    token, created = await fleet.install_tokens.ensure("web", config_id=None)
     assert created is False
     assert token.assigned_configuration is None
     assert [b["operationName"] for b in bodies(httpx_mock)] == [
@@ -178,7 +178,7 @@ async def test_ensure_creates_a_missing_token(
 ) -> None:
     httpx_mock.add_response(json=data(fleetInstallationTokens=[install_token("other")]))
     httpx_mock.add_response(json=data(createFleetInstallToken=install_token("web")))
-    token, created = await fleet.ensure_install_token("web", config_id="cfg-0001")
+    token, created = await fleet.install_tokens.ensure("web", config_id="cfg-0001")
     assert (token.name, created) == ("web", True)
 
 
@@ -188,7 +188,7 @@ async def test_ensure_after_an_ambiguous_create_finds_the_token_that_landed(
     httpx_mock.add_response(json=data(fleetInstallationTokens=[]))
     httpx_mock.add_exception(httpx.ReadTimeout("timed out"))
     httpx_mock.add_response(json=data(fleetInstallationTokens=[install_token("web")]))
-    token, created = await fleet.ensure_install_token("web", config_id="cfg-0001")
+    token, created = await fleet.install_tokens.ensure("web", config_id="cfg-0001")
     assert (token.name, created) == ("web", True)
     operations = [b["operationName"] for b in bodies(httpx_mock)]
     assert operations.count("CreateFleetInstallToken") == 1
@@ -201,7 +201,7 @@ async def test_ensure_after_an_ambiguous_create_that_did_not_land_raises(
     httpx_mock.add_response(status_code=502)
     httpx_mock.add_response(json=data(fleetInstallationTokens=[]))
     with pytest.raises(ServerError):
-        await fleet.ensure_install_token("web")
+        await fleet.install_tokens.ensure("web")
     operations = [b["operationName"] for b in bodies(httpx_mock)]
     assert operations.count("CreateFleetInstallToken") == 1
 
@@ -213,7 +213,7 @@ async def test_ensure_does_not_look_again_when_the_create_surely_failed(
     for _ in range(3):
         httpx_mock.add_exception(httpx.ConnectError("refused"))
     with pytest.raises(TransportError):
-        await fleet.ensure_install_token("web")
+        await fleet.install_tokens.ensure("web")
     assert len(httpx_mock.get_requests()) == 4
 
 
@@ -223,7 +223,7 @@ async def test_ensure_refuses_an_ambiguous_name(
     twins = [install_token("web", token="t1"), install_token("web", token="t2")]
     httpx_mock.add_response(json=data(fleetInstallationTokens=twins))
     with pytest.raises(InvalidInputError, match="2 install tokens are already named 'web'"):
-        await fleet.ensure_install_token("web")
+        await fleet.install_tokens.ensure("web")
 
 
 # -- input rules ---------------------------------------------------------------------------
@@ -245,7 +245,7 @@ async def test_bad_names_fail_before_sending(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock, name: Any, rule: str
 ) -> None:
     with pytest.raises(InvalidInputError, match=rule) as caught:
-        await fleet.create_install_token(name)
+        await fleet.install_tokens.create(name)
     assert isinstance(caught.value, ValueError)
     assert caught.value.argument == "name"
     assert httpx_mock.get_requests() == []
@@ -254,13 +254,13 @@ async def test_bad_names_fail_before_sending(
 @pytest.mark.parametrize(
     ("call", "argument"),
     [
-        (lambda f: f.get_install_token(""), "token"),
-        (lambda f: f.delete_install_token("a b"), "token"),
-        (lambda f: f.rename_install_token("tok", ""), "new_name"),
-        (lambda f: f.assign_configuration("tok", ""), "config_id"),
-        (lambda f: f.create_install_token("web", config_id=""), "config_id"),
-        (lambda f: f.get_configuration("\t"), "config_id"),
-        (lambda f: f.ensure_install_token("web", config_id="x\ny"), "config_id"),
+        (lambda f: f.install_tokens.get(""), "token"),
+        (lambda f: f.install_tokens.delete("a b"), "token"),
+        (lambda f: f.install_tokens.rename("tok", ""), "new_name"),
+        (lambda f: f.install_tokens.assign_configuration("tok", ""), "config_id"),
+        (lambda f: f.install_tokens.create("web", config_id=""), "config_id"),
+        (lambda f: f.configurations.get("\t"), "config_id"),
+        (lambda f: f.install_tokens.ensure("web", config_id="x\ny"), "config_id"),
     ],
 )
 async def test_bad_ids_fail_before_sending(
@@ -277,7 +277,7 @@ async def test_bad_ids_fail_before_sending(
 )
 @given(name=st.text(max_size=300))
 def test_any_text_is_either_a_valid_name_or_a_clear_input_error(name: str) -> None:
-    from logscale_fleet._validate import check_name
+    from logscale_fleet._core.validation import check_name
 
     try:
         assert check_name(name) == name
@@ -293,7 +293,7 @@ def test_any_text_is_either_a_valid_name_or_a_clear_input_error(name: str) -> No
 @settings(max_examples=300, deadline=None)
 @given(value=st.text(max_size=50))
 def test_any_text_is_either_a_valid_id_or_a_clear_error_that_does_not_echo_it(value: str) -> None:
-    from logscale_fleet._validate import check_id
+    from logscale_fleet._core.validation import check_id
 
     try:
         check_id(value, "token")
@@ -310,7 +310,7 @@ def test_the_aiohttp_backend_without_the_extra_is_a_configuration_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "aiohttp", None)
-    monkeypatch.delitem(sys.modules, "logscale_fleet._aiohttp", raising=False)
+    monkeypatch.delitem(sys.modules, "logscale_fleet._core.aiohttp", raising=False)
     with pytest.raises(ConfigurationError, match=r"logscale-fleet\[aiohttp\]"):
         FleetClient("https://x.example.com", "t", http_backend="aiohttp")
 
@@ -324,7 +324,7 @@ async def test_a_callers_http_client_is_used_and_left_open(httpx_mock: HTTPXMock
     httpx_mock.add_response(json=data(fleetInstallationTokens=[]))
     own = httpx.AsyncClient(timeout=3)
     async with FleetClient("https://x.example.com", API_TOKEN, http_client=own) as fleet:
-        assert await fleet.list_install_tokens() == []
+        assert await fleet.install_tokens.list() == []
     assert not own.is_closed
     assert httpx_mock.get_requests()[0].headers["Authorization"] == f"Bearer {API_TOKEN}"
     await own.aclose()
@@ -337,7 +337,7 @@ async def test_ensure_gives_a_timed_out_create_time_to_land(
     httpx_mock.add_exception(httpx.ReadTimeout("timed out"))
     httpx_mock.add_response(json=data(fleetInstallationTokens=[]))
     httpx_mock.add_response(json=data(fleetInstallationTokens=[install_token("web")]))
-    token, created = await fleet.ensure_install_token("web", config_id="cfg-0001")
+    token, created = await fleet.install_tokens.ensure("web", config_id="cfg-0001")
     assert (token.name, created) == ("web", True)
     assert fleet.waits == [30.0]
     operations = [b["operationName"] for b in bodies(httpx_mock)]
@@ -366,6 +366,6 @@ async def test_reconcile_says_what_it_did(
         httpx_mock.add_response(
             json=data(updateFleetInstallTokenConfigId=install_token("web", configured=False))
         )
-    outcome = await fleet.reconcile_install_token("web", config_id=wanted)
+    outcome = await fleet.install_tokens.reconcile("web", config_id=wanted)
     assert outcome.action == action
     assert outcome.token.name == "web"

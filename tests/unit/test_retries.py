@@ -18,8 +18,8 @@ from logscale_fleet import (
     TimeoutError,
     TransportError,
 )
-from logscale_fleet._retry import RetryPolicy
-from logscale_fleet.errors import parse_retry_after
+from logscale_fleet._core.error_mapping import parse_retry_after
+from logscale_fleet._core.retry import RetryPolicy
 from tests.payloads import data, install_token
 from tests.unit.conftest import RecordingFleetClient
 
@@ -47,7 +47,7 @@ async def test_queries_retry_transient_failures(
     transient(httpx_mock, kind)
     transient(httpx_mock, kind)
     httpx_mock.add_response(json=TOKENS)
-    tokens = await fleet.list_install_tokens()
+    tokens = await fleet.install_tokens.list()
     assert len(tokens) == 1
     assert len(httpx_mock.get_requests()) == 3
     assert len(fleet.waits) == 2
@@ -60,7 +60,7 @@ async def test_queries_give_up_after_max_retries(
     for _ in range(3):
         transient(httpx_mock, kind)
     with pytest.raises(LogScaleError):
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
     assert len(httpx_mock.get_requests()) == 3
 
 
@@ -73,7 +73,7 @@ async def test_queries_do_not_retry_errors_that_will_repeat(
 ) -> None:
     httpx_mock.add_response(status_code=status)
     with pytest.raises(error_class):
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
     assert len(httpx_mock.get_requests()) == 1
 
 
@@ -82,7 +82,7 @@ async def test_graphql_errors_are_not_retried(
 ) -> None:
     httpx_mock.add_response(json={"errors": [{"message": "boom"}]})
     with pytest.raises(GraphQLError):
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
     assert len(httpx_mock.get_requests()) == 1
 
 
@@ -92,7 +92,7 @@ async def test_a_create_is_resent_only_when_surely_unprocessed(
 ) -> None:
     transient(httpx_mock, kind)
     httpx_mock.add_response(json=CREATED)
-    await fleet.create_install_token("web")
+    await fleet.install_tokens.create("web")
     assert len(httpx_mock.get_requests()) == 2
 
 
@@ -115,7 +115,7 @@ async def test_a_create_is_never_resent_after_an_ambiguous_failure(
 ) -> None:
     transient(httpx_mock, kind)
     with pytest.raises(error_class):
-        await fleet.create_install_token("web")
+        await fleet.install_tokens.create("web")
     assert len(httpx_mock.get_requests()) == 1
 
 
@@ -124,7 +124,7 @@ async def test_a_delete_is_never_resent_after_an_ambiguous_failure(
 ) -> None:
     httpx_mock.add_response(status_code=502)
     with pytest.raises(ServerError):
-        await fleet.delete_install_token("tok")
+        await fleet.install_tokens.delete("tok")
     assert len(httpx_mock.get_requests()) == 1
 
 
@@ -133,7 +133,7 @@ async def test_setting_mutations_retry_like_queries(
 ) -> None:
     httpx_mock.add_exception(httpx.ReadTimeout("timed out"))
     httpx_mock.add_response(json=data(updateFleetInstallTokenName=install_token("renamed")))
-    renamed = await fleet.rename_install_token("tok", "renamed")
+    renamed = await fleet.install_tokens.rename("tok", "renamed")
     assert renamed.name == "renamed"
     assert len(httpx_mock.get_requests()) == 2
 
@@ -144,7 +144,7 @@ async def test_retry_after_seconds_is_obeyed(
     httpx_mock.add_response(status_code=429, headers={"Retry-After": "3"})
     httpx_mock.add_response(status_code=503, headers={"Retry-After": "1.5"})
     httpx_mock.add_response(json=TOKENS)
-    await fleet.list_install_tokens()
+    await fleet.install_tokens.list()
     assert fleet.waits == [3.0, 1.5]
 
 
@@ -154,7 +154,7 @@ async def test_retry_after_as_an_http_date_is_obeyed(
     when = datetime.now(timezone.utc) + timedelta(seconds=20)
     httpx_mock.add_response(status_code=429, headers={"Retry-After": format_datetime(when, True)})
     httpx_mock.add_response(json=TOKENS)
-    await fleet.list_install_tokens()
+    await fleet.install_tokens.list()
     (wait,) = fleet.waits
     assert 15 < wait <= 20
 
@@ -164,7 +164,7 @@ async def test_a_retry_after_beyond_the_cap_is_not_waited_out(
 ) -> None:
     httpx_mock.add_response(status_code=429, headers={"Retry-After": "3600"})
     with pytest.raises(RateLimitError) as caught:
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
     assert caught.value.retry_after == 3600
     assert fleet.waits == []
 
@@ -174,7 +174,7 @@ async def test_max_retries_per_call_overrides_the_client(
 ) -> None:
     httpx_mock.add_response(status_code=503)
     with pytest.raises(ServerError):
-        await fleet.list_install_tokens(max_retries=0)
+        await fleet.install_tokens.list(max_retries=0)
     assert len(httpx_mock.get_requests()) == 1
 
 
@@ -182,7 +182,7 @@ async def test_a_per_call_timeout_reaches_the_request(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json=TOKENS)
-    await fleet.list_install_tokens(timeout=2.5)
+    await fleet.install_tokens.list(timeout=2.5)
     timeouts = httpx_mock.get_requests()[0].extensions["timeout"]
     assert timeouts == {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5}
 
@@ -191,7 +191,7 @@ async def test_default_requests_have_connect_and_read_timeouts(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json=TOKENS)
-    await fleet.list_install_tokens()
+    await fleet.install_tokens.list()
     timeouts = httpx_mock.get_requests()[0].extensions["timeout"]
     assert timeouts["connect"] == 10.0
     assert timeouts["read"] == 30.0
@@ -242,7 +242,7 @@ async def test_a_server_slower_than_the_total_limit_cannot_hold_a_call(
 
     httpx_mock.add_callback(stall)
     with pytest.raises(TimeoutError, match=r"total limit of 0\.4 s") as caught:
-        await fleet.create_install_token("web", timeout=0.1)
+        await fleet.install_tokens.create("web", timeout=0.1)
     assert caught.value.request_sent is True
     assert len(httpx_mock.get_requests()) == 1
 
@@ -254,5 +254,5 @@ async def test_a_bad_per_call_timeout_is_invalid_input(
     from logscale_fleet import InvalidInputError
 
     with pytest.raises(InvalidInputError, match="timeout"):
-        await fleet.list_install_tokens(timeout=timeout)
+        await fleet.install_tokens.list(timeout=timeout)
     assert httpx_mock.get_requests() == []

@@ -62,12 +62,12 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 CALLS: dict[str, Callable[[FleetClient], Awaitable[Any]]] = {
-    "create": lambda f: f.create_install_token("web", config_id="cfg-0001"),
-    "get": lambda f: f.get_install_token(INSTALL_TOKEN_VALUE),
-    "rename": lambda f: f.rename_install_token(INSTALL_TOKEN_VALUE, "renamed"),
-    "assign": lambda f: f.assign_configuration(INSTALL_TOKEN_VALUE, "cfg-0001"),
-    "delete": lambda f: f.delete_install_token(INSTALL_TOKEN_VALUE),
-    "ensure": lambda f: f.ensure_install_token("web"),
+    "create": lambda f: f.install_tokens.create("web", config_id="cfg-0001"),
+    "get": lambda f: f.install_tokens.get(INSTALL_TOKEN_VALUE),
+    "rename": lambda f: f.install_tokens.rename(INSTALL_TOKEN_VALUE, "renamed"),
+    "assign": lambda f: f.install_tokens.assign_configuration(INSTALL_TOKEN_VALUE, "cfg-0001"),
+    "delete": lambda f: f.install_tokens.delete(INSTALL_TOKEN_VALUE),
+    "ensure": lambda f: f.install_tokens.ensure("web"),
 }
 
 
@@ -105,7 +105,7 @@ async def test_debug_log_names_operation_status_duration_and_retries(
     httpx_mock.add_response(status_code=503)
     httpx_mock.add_response(json=data(fleetInstallationTokens=[install_token()]))
     with caplog.at_level(logging.DEBUG, logger="logscale_fleet"):
-        await fleet.list_install_tokens()
+        await fleet.install_tokens.list()
     messages = [r.getMessage() for r in caplog.records if r.name == "logscale_fleet"]
     assert any(m.startswith("FleetInstallationTokens -> HTTP 503 in ") for m in messages)
     assert any("ServerError; retry 1 of 2 in" in m for m in messages)
@@ -117,7 +117,7 @@ async def test_successful_results_do_not_show_secrets_in_reprs(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:
     httpx_mock.add_response(json=data(createFleetInstallToken=install_token()))
-    token = await fleet.create_install_token("web")
+    token = await fleet.install_tokens.create("web")
     for shown in (repr(token), str(token), f"{token}", repr([token])):
         for secret in SECRETS:
             assert secret not in shown

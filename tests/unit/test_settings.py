@@ -185,7 +185,7 @@ def test_tokens_http_cannot_carry_are_refused(token: str, rule: str) -> None:
 
 
 def test_redaction_spares_identifiers_that_merely_contain_token() -> None:
-    from logscale_fleet._redact import redact
+    from logscale_fleet._core.redaction import redact
 
     assert redact("File cli/token_commands.py, line 3") == "File cli/token_commands.py, line 3"
     assert redact("--token abcdefgh12345678") == "--token ***"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+from typing import Any
+
 from ariadne_codegen.plugins.base import Plugin
+from graphql import GraphQLSchema, OperationDefinitionNode
 
 BASE_MODEL_CLASS = "class BaseModel(PydanticBaseModel):\n"
 ADDED_IMPORTS = "from collections.abc import Iterator\nfrom typing import Any, Optional\n"
@@ -50,3 +54,45 @@ class RedactSecretsPlugin(Plugin):
             f"{ADDED_IMPORTS}\n{first_import}",
         )
         return code.rstrip("\n") + "\n" + REDACTING_REPR
+
+
+class OperationTablePlugin(Plugin):
+    """Append `OPERATIONS` to the generated client: operation name -> (kind, method name).
+
+    The operation registry (`logscale_fleet._core.operations`) reads each operation's kind from
+    this table, so whether an operation is a query or a mutation comes from its document and
+    cannot be mistyped by hand.
+    """
+
+    def __init__(self, schema: GraphQLSchema, config_dict: dict[str, Any]) -> None:
+        super().__init__(schema, config_dict)
+        self._operations: dict[str, tuple[str, str]] = {}
+
+    def generate_client_method(
+        self,
+        method_def: ast.FunctionDef | ast.AsyncFunctionDef,
+        operation_definition: OperationDefinitionNode,
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        if operation_definition.name is None:
+            raise RuntimeError("OperationTablePlugin: every operation in queries/ needs a name")
+        kind = operation_definition.operation.value
+        self._operations[operation_definition.name.value] = (kind, method_def.name)
+        return method_def
+
+    def generate_client_module(self, module: ast.Module) -> ast.Module:
+        # Sorted: the generated file must not depend on the order queries/ is read in.
+        entries = sorted(self._operations.items())
+        table = ast.AnnAssign(
+            target=ast.Name(id="OPERATIONS", ctx=ast.Store()),
+            annotation=ast.parse("dict[str, tuple[str, str]]", mode="eval").body,
+            value=ast.Dict(
+                keys=[ast.Constant(name) for name, _ in entries],
+                values=[
+                    ast.Tuple(elts=[ast.Constant(kind), ast.Constant(method)], ctx=ast.Load())
+                    for _, (kind, method) in entries
+                ],
+            ),
+            simple=1,
+        )
+        module.body.append(table)
+        return module

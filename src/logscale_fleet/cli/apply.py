@@ -185,12 +185,12 @@ async def apply_declared(
     """Plan against the server and, unless `dry_run`, make the changes; report them."""
     configurations: list[Configuration] = []
     if any(t.config_id is not None or t.config_name is not None for t in declared):
-        configurations = [Configuration(c.id, c.name) for c in await fleet.list_configurations()]
+        configurations = [Configuration(c.id, c.name) for c in await fleet.configurations.list()]
     desired = resolve_configurations(source, declared, configurations)
-    existing = [_existing(t) for t in await fleet.list_install_tokens()]
+    existing = [_existing(t) for t in await fleet.install_tokens.list()]
     protected: frozenset[str] = frozenset()
     if prune:
-        default = await fleet.default_install_token()
+        default = await fleet.install_tokens.default()
         if default is not None:
             protected = frozenset({default.token})
             if default.name not in {d.name for d in desired}:
@@ -233,12 +233,12 @@ async def execute(fleet: FleetClient, changes: Sequence[Change]) -> list[Change]
 async def _execute_one(fleet: FleetClient, change: Change) -> Change:
     config_id = _config_id(change.config)
     if change.action == "create":
-        created = await fleet.create_install_token(change.name, config_id=config_id)
+        created = await fleet.install_tokens.create(change.name, config_id=config_id)
         return replace(change, token=created.token)
     assert change.token is not None
     if change.action == "update":
-        await fleet.assign_configuration(change.token, config_id)
-    elif change.action == "delete" and not await fleet.delete_install_token(change.token):
+        await fleet.install_tokens.assign_configuration(change.token, config_id)
+    elif change.action == "delete" and not await fleet.install_tokens.delete(change.token):
         raise CommandError(f"the server did not delete {change.name!r} (it answered false)")
     return change
 

@@ -42,7 +42,7 @@ def register(commands: Any) -> None:
 
 
 async def run_list(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
-    configurations = await fleet.list_configurations(search=args.search)
+    configurations = await fleet.configurations.list(search=args.search)
     documents = [c.model_dump(by_alias=True, mode="json") for c in configurations]
     if out.json:
         out.document(documents)
@@ -68,11 +68,11 @@ async def run_list(fleet: FleetClient, args: argparse.Namespace, out: Output) ->
 
 async def run_show(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
     try:
-        configuration = await fleet.get_configuration(args.config_id)
+        configuration = await fleet.configurations.get(args.config_id)
     except GraphQLError:
         # The field is non-null, so LogScale answers an unknown id with a GraphQL error whose
         # wording is not an API; the list tells "does not exist" from other failures.
-        known = {c.id for c in await fleet.list_configurations()}
+        known = {c.id for c in await fleet.configurations.list()}
         if args.config_id not in known:
             raise NotFound(
                 f"no configuration has the id {args.config_id!r} (`configs list` shows them)"

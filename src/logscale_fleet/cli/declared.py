@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from logscale_fleet import _validate
+from logscale_fleet._core import validation as _validate
 from logscale_fleet.cli.exit_codes import UsageError
 from logscale_fleet.errors import InvalidInputError
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from logscale_fleet._redact import MASK, RedactingFilter
+from logscale_fleet._core.redaction import MASK, RedactingFilter
 
 # Loggers raised to DEBUG by --verbose; everything else stays at WARNING, so --verbose shows
 # what this program and its HTTP client do, not asyncio's or the sandbox server's chatter.

@@ -190,7 +190,7 @@ def positive_int(text: str) -> int:
 async def resolve_token(fleet: FleetClient, given: str, *, by_name: bool) -> InstallToken:
     """The token named on the command line, or NotFound (exit 4)."""
     if by_name:
-        matches = await fleet.find_install_tokens(given)
+        matches = await fleet.install_tokens.find(given)
         if not matches:
             raise NotFound(f"no install token is named {given!r} (`tokens list` shows them)")
         if len(matches) > 1:
@@ -200,7 +200,7 @@ async def resolve_token(fleet: FleetClient, given: str, *, by_name: bool) -> Ins
                 "value instead of --by-name (`tokens list --show-secrets` shows the values)"
             )
         return matches[0]
-    found = await fleet.get_install_token(given)
+    found = await fleet.install_tokens.get(given)
     if found is None:
         raise NotFound(
             f"no install token has the value {mask(given)} (`tokens list` shows them; "
@@ -225,7 +225,7 @@ def show_token(out: Output, token: InstallToken, *, show_secrets: bool) -> None:
 
 
 async def run_create(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
-    token = await fleet.create_install_token(args.name, config_id=args.config_id)
+    token = await fleet.install_tokens.create(args.name, config_id=args.config_id)
     show_token(out, token, show_secrets=True)
     return 0
 
@@ -233,7 +233,7 @@ async def run_create(fleet: FleetClient, args: argparse.Namespace, out: Output) 
 async def run_list(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
     page_size = min(args.limit, 100) if args.limit else 100
     documents: list[dict[str, Any]] = []
-    async for token in fleet.iter_install_tokens(
+    async for token in fleet.install_tokens.iter(
         page_size=page_size, sort_by=args.sort, order=args.order
     ):
         documents.append(token_document(token, show_secrets=args.show_secrets))
@@ -267,7 +267,7 @@ async def run_show(fleet: FleetClient, args: argparse.Namespace, out: Output) ->
 
 async def run_rename(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
     token = await resolve_token(fleet, args.target, by_name=args.by_name)
-    renamed = await fleet.rename_install_token(token.token, args.new_name)
+    renamed = await fleet.install_tokens.rename(token.token, args.new_name)
     if out.json:
         out.document(token_document(renamed, show_secrets=False))
     else:
@@ -278,7 +278,7 @@ async def run_rename(fleet: FleetClient, args: argparse.Namespace, out: Output) 
 async def run_assign(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
     token = await resolve_token(fleet, args.target, by_name=args.by_name)
     config_id = None if args.none else args.config_id
-    updated = await fleet.assign_configuration(token.token, config_id)
+    updated = await fleet.install_tokens.assign_configuration(token.token, config_id)
     document = token_document(updated, show_secrets=False)
     if out.json:
         out.document(document)
@@ -315,7 +315,7 @@ async def run_delete(fleet: FleetClient, args: argparse.Namespace, out: Output) 
         with Progress(len(targets)) as progress:
             for token in targets.values():
                 progress.step(f"deleting {describe_token(token)}")
-                if not await fleet.delete_install_token(token.token):
+                if not await fleet.install_tokens.delete(token.token):
                     raise CommandError(
                         f"the server did not delete {describe_token(token)} (it answered false)"
                     )
@@ -335,7 +335,7 @@ async def run_delete(fleet: FleetClient, args: argparse.Namespace, out: Output) 
 
 
 async def run_ensure(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
-    outcome = await fleet.reconcile_install_token(args.name, config_id=args.config_id)
+    outcome = await fleet.install_tokens.reconcile(args.name, config_id=args.config_id)
     token, action = outcome.token, outcome.action
     document = token_document(token, show_secrets=True)
     if out.json:

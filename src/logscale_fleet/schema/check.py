@@ -6,21 +6,18 @@
 4. the stability level of each selected field, read from the schema being checked.
 
 The other schema is passed in as a SchemaSource (SDL text and a name), so a file, a download or
-a live introspection result (printed with graphql-core's print_schema) all plug in the same way.
+a live introspection result (converted by `_core.introspection`) all plug in the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from graphql import (
     GraphQLSchema,
     build_ast_schema,
-    build_client_schema,
-    print_schema,
     validate_schema,
 )
 
@@ -51,18 +48,6 @@ class SchemaSource:
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
             raise InvalidInputError(argument, f"cannot read {path}: {reason}") from None
-
-    @classmethod
-    def from_introspection(cls, name: str, result: Mapping[str, Any]) -> SchemaSource:
-        """A live server's schema: the `data` of an introspection query run with descriptions
-        (they carry the stability levels). Deprecations survive; SDL-only directives cannot."""
-        try:
-            schema = build_client_schema(result)  # type: ignore[arg-type]
-        except (TypeError, ValueError, KeyError) as exc:
-            raise InvalidInputError(
-                "schema", f"{name} is not a GraphQL introspection result: {exc}"
-            ) from None
-        return cls(name, print_schema(schema))
 
 
 def build_schema_from(source: SchemaSource) -> GraphQLSchema:

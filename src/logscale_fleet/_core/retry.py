@@ -2,16 +2,16 @@
 
 Queries are safe to repeat. Mutations are not in general (a repeated create makes a second
 token), so a mutation is resent only when the request surely was not processed: the connection
-was never made, or the server refused it with 429. Mutations that set a value (rename, assign a
-configuration) give the same result when repeated, so they retry like queries.
+was never made, or the server refused it with 429, unless the operation registry marks it as
+safe to resend (rename, assign a configuration: repeating them gives the same result).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from enum import Enum
 
+from logscale_fleet._core.operations import lookup
 from logscale_fleet.errors import (
     LogScaleError,
     RateLimitError,
@@ -20,41 +20,6 @@ from logscale_fleet.errors import (
 )
 
 RETRYABLE_STATUS = frozenset({502, 503, 504})
-
-
-class Repeatable(Enum):
-    """How safe it is to send an operation again after a failure."""
-
-    SAFE = "safe"  # queries and set-a-value mutations
-    ONLY_IF_UNPROCESSED = "only-if-unprocessed"  # create, delete
-
-
-OPERATION_REPEATABILITY: dict[str, Repeatable] = {
-    "CreateFleetInstallToken": Repeatable.ONLY_IF_UNPROCESSED,
-    "DeleteFleetInstallToken": Repeatable.ONLY_IF_UNPROCESSED,
-    "UpdateFleetInstallTokenName": Repeatable.SAFE,
-    "UpdateFleetInstallTokenConfigId": Repeatable.SAFE,
-    # Configurations. Setting a draft, a name, a description, or adding/removing collectors of a
-    # test gives the same state when repeated. Create makes a second configuration; publish and
-    # delete are guarded by a version (a resend after one that landed is refused, so the facade
-    # reads the version instead); start/stop fail when repeated.
-    "CreateLogCollectorConfiguration": Repeatable.ONLY_IF_UNPROCESSED,
-    "UpdateDraftLogCollectorConfiguration": Repeatable.SAFE,
-    "PublishLogCollectorConfiguration": Repeatable.ONLY_IF_UNPROCESSED,
-    "UpdateLogCollectorConfigurationName": Repeatable.SAFE,
-    "UpdateLogCollectorConfigurationDescription": Repeatable.SAFE,
-    "DeleteLogCollectorConfiguration": Repeatable.ONLY_IF_UNPROCESSED,
-    "StartLogCollectorConfigurationTest": Repeatable.ONLY_IF_UNPROCESSED,
-    "AddToLogCollectorConfigurationTest": Repeatable.SAFE,
-    "RemoveFromLogCollectorConfigurationTest": Repeatable.SAFE,
-    "StopLogCollectorConfigurationTest": Repeatable.ONLY_IF_UNPROCESSED,
-}
-
-
-def repeatability(operation: str) -> Repeatable:
-    # Unknown operations are treated as queries only if they are not listed mutations; every
-    # mutation this package sends is in the table above.
-    return OPERATION_REPEATABILITY.get(operation, Repeatable.SAFE)
 
 
 @dataclass(frozen=True)
@@ -72,7 +37,7 @@ class RetryPolicy:
             return False
         if isinstance(error, RateLimitError):
             return error.retry_after is None or error.retry_after <= self.max_retry_after
-        if repeatability(operation) is Repeatable.ONLY_IF_UNPROCESSED:
+        if not lookup(operation).resendable:
             return isinstance(error, TransportError) and not error.request_sent
         if isinstance(error, TransportError):
             return True

@@ -77,7 +77,7 @@ def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any
         )
     if backend == "aiohttp":
         try:
-            from logscale_fleet._aiohttp import AiohttpClient
+            from logscale_fleet._core.aiohttp import AiohttpClient
         except ImportError:
             raise ConfigurationError(
                 'http_backend="aiohttp" needs the aiohttp extra: '

@@ -1,0 +1,216 @@
+"""The one call path every operation takes: closed-client check, per-call options, the total
+deadline, the retry loop, error mapping with secrets masked, and debug logging."""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import logging
+import random
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import Any, Protocol, TypeVar
+
+from logscale_fleet._core.error_mapping import error_from_exception
+from logscale_fleet._core.http import httpx_timeout
+from logscale_fleet._core.operations import lookup
+from logscale_fleet._core.redaction import MASK
+from logscale_fleet._core.retry import RetryPolicy
+from logscale_fleet.errors import (
+    ClientClosedError,
+    ConfigurationError,
+    InvalidInputError,
+    TimeoutError,
+)
+from logscale_fleet.settings import Settings, Timeouts
+from logscale_graphql.client import Client
+
+log = logging.getLogger("logscale_fleet")
+
+T = TypeVar("T")
+
+MAX_RETRIES_LIMIT = 10
+
+
+class HttpClient(Protocol):
+    """What FleetClient needs of an HTTP client you pass (an `httpx.AsyncClient` fits)."""
+
+    async def post(self, url: str, *, content: bytes, headers: Mapping[str, str]) -> Any: ...
+
+    async def get(self, url: str, *, headers: Mapping[str, str]) -> Any: ...
+
+    async def aclose(self) -> None: ...
+
+
+class RequestHeaders:
+    """The headers every request carries, held so that no repr shows the API token.
+
+    Not a Mapping on purpose: tools that dump a traceback's locals (pytest -l, Sentry) expand
+    mappings item by item but show other objects by their repr, which masks Authorization.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values = dict(values)
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        return iter(self._values.items())
+
+    def __repr__(self) -> str:
+        shown = {
+            name: MASK if name.lower() in ("authorization", "proxy-authorization") else value
+            for name, value in self._values.items()
+        }
+        return f"RequestHeaders({shown!r})"
+
+
+class _LoggingClient(Client):
+    """The generated client, logging each HTTP exchange (operation, status, duration only)."""
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        started = time.perf_counter()
+        response = await super().execute(query, operation_name, variables, **kwargs)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s -> HTTP %s in %.1f ms",
+                operation_name,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+        return response
+
+
+class Executor:
+    """Sends operations for one FleetClient; resources call `run`, nothing else sends."""
+
+    def __init__(self, settings: Settings, http_client: HttpClient, headers: RequestHeaders):
+        self.settings = settings
+        self.http_client = http_client
+        self.headers = headers
+        self.client = _LoggingClient(settings.graphql_url, http_client)
+        self.retry = RetryPolicy(max_retries=settings.max_retries)
+        self.closed = False
+        self._rng = random.Random()  # noqa: S311 - retry jitter, not cryptography
+        # Replaceable in tests, which count and skip the waits.
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    def __repr__(self) -> str:
+        return f"Executor(url={self.settings.graphql_url!r})"
+
+    async def run(
+        self,
+        operation: str,
+        *,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        **arguments: Any,
+    ) -> Any:
+        """Send `operation` through its generated method (found through the registry)."""
+        method = lookup(operation).method
+        if method is None:
+            raise LookupError(f"{operation} has no generated method; use Executor.call")
+        send: Callable[..., Awaitable[Any]] = getattr(self.client, method)
+        return await self.call(
+            operation, send, timeout=timeout, max_retries=max_retries, **arguments
+        )
+
+    async def call(
+        self,
+        operation: str,
+        send: Callable[..., Awaitable[T]],
+        *,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
+        **arguments: Any,
+    ) -> T:
+        """Send one operation with the retry policy; `send` gets `arguments`, `headers` (a
+        RequestHeaders) and, for a per-call timeout, `timeout`."""
+        if self.closed:
+            raise ClientClosedError(operation)
+        entry = lookup(operation)
+        options: dict[str, Any] = {"headers": self.headers}
+        timeouts = self.settings.timeouts
+        if timeout is not None:
+            try:
+                timeouts = Timeouts.of(timeout)
+            except ConfigurationError as exc:
+                # A per-call argument: bad input to this call, not a broken configuration.
+                raise InvalidInputError("timeout", exc.message) from None
+            options["timeout"] = httpx_timeout(timeouts)
+        policy = self.retry
+        if max_retries is not None:
+            policy = RetryPolicy(max_retries=_validate_retries(max_retries))
+        secrets = (
+            self.settings.token,
+            *(
+                value
+                for name in entry.policy.secret_arguments
+                if isinstance(value := arguments.get(name), str)
+            ),
+        )
+        attempt = 0
+        while True:
+            try:
+                return await _within(timeouts.total, send(**arguments, **options))
+            except Exception as exc:
+                if type(exc) in (asyncio.TimeoutError, builtins.TimeoutError):
+                    exc = TimeoutError(
+                        f"{operation} took longer than its total limit of {timeouts.total:g} s",
+                        operation=operation,
+                        request_sent=True,
+                    )
+                error = error_from_exception(exc, operation=operation, secrets=secrets)
+                if error is None:
+                    raise
+                if not policy.should_retry(error, operation, attempt):
+                    if attempt:
+                        log.debug(
+                            "%s failed after %d retries: %s",
+                            operation,
+                            attempt,
+                            type(error).__name__,
+                        )
+                    raise error from _debuggable_cause(exc)
+                delay = policy.delay(error, attempt, self._rng)
+                attempt += 1
+                log.debug(
+                    "%s: %s; retry %d of %d in %.2f s",
+                    operation,
+                    type(error).__name__,
+                    attempt,
+                    policy.max_retries,
+                    delay,
+                    # Structured copies for handlers that count retries (see the chaos test).
+                    extra={"operation": operation, "retry": attempt, "error": type(error).__name__},
+                )
+                await self.sleep(delay)
+
+
+async def _within(seconds: float, call: Awaitable[T]) -> T:
+    """Await `call`, cancelling it after `seconds` (asyncio.TimeoutError)."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(seconds):
+            return await call
+    return await asyncio.wait_for(call, seconds)  # pragma: no cover - Python 3.10
+
+
+def _validate_retries(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RETRIES_LIMIT:
+        raise InvalidInputError("max_retries", "must be a whole number from 0 to 10")
+    return value
+
+
+def _debuggable_cause(exc: BaseException) -> BaseException | None:
+    """Keep transport exceptions as the cause (their text holds no secrets); drop the rest,
+    whose reprs quote response bodies and model inputs."""
+    import httpx
+
+    return exc if isinstance(exc, httpx.TransportError) else None
