@@ -85,7 +85,7 @@ def test_list_table_is_aligned_sorted_and_limited(cli: Run, server: ThreadedSand
 
 def test_list_paginates_past_one_page(cli: Run, server: ThreadedSandbox) -> None:
     for i in range(105):
-        server.store.create_token(f"bulk-{i:03d}")
+        server.store.install_tokens.create(f"bulk-{i:03d}")
     result = cli("-o", "json", "tokens", "list")
     assert len(result.json()) == 106
     assert len(cli("-o", "json", "tokens", "list", "--limit", "101").json()) == 101
@@ -241,7 +241,7 @@ def test_by_name_with_duplicate_names_asks_for_the_value(cli: Run, server: Threa
 
 
 def test_empty_list(cli: Run, server: ThreadedSandbox) -> None:
-    server.store.delete_token(server.store.default_token().token)  # type: ignore[union-attr]
+    server.store.install_tokens.delete(server.store.install_tokens.default().token)  # type: ignore[union-attr]
     table = cli("tokens", "list")
     assert (table.code, table.out) == (0, "")
     assert "no install tokens" in table.err

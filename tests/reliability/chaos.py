@@ -138,7 +138,9 @@ async def run_chaos(
     sandbox.clear_faults()
     sandbox.wait_idle()
 
-    tokens = [t for t in sandbox.store.list_tokens() if t.name.startswith(("ensure-", "create-"))]
+    tokens = [
+        t for t in sandbox.store.install_tokens.all() if t.name.startswith(("ensure-", "create-"))
+    ]
     per_name = Counter(t.name for t in tokens)
     report.ensure_duplicates = {
         name: count for name, count in per_name.items() if name.startswith("ensure-") and count > 1

@@ -219,13 +219,13 @@ def declared_names(document: Any) -> list[str]:
 
 
 def server_state(sandbox: ThreadedSandbox) -> list[tuple[str, str, str | None]]:
-    return [(t.name, t.token, t.config_id) for t in sandbox.store.list_tokens()]
+    return [(t.name, t.token, t.config_id) for t in sandbox.store.install_tokens.all()]
 
 
 def check_apply(cli: Run, sandbox: ThreadedSandbox, path: Path, prune: bool) -> None:
     sandbox.reset()
-    sandbox.store.create_token("web", config_id=DOCS_CONFIG_ID)
-    sandbox.store.create_token("stray")
+    sandbox.store.install_tokens.create("web", config_id=DOCS_CONFIG_ID)
+    sandbox.store.install_tokens.create("stray")
     before = server_state(sandbox)
     extra = ("--prune",) if prune else ()
     result = cli("--timeout", "5", "-o", "json", "tokens", "apply", str(path), "--dry-run", *extra)

@@ -82,11 +82,11 @@ def test_any_name_creates_that_token_or_exits_2(
         assert result.code == 0, result.err
         # The name survives the CLI, JSON, HTTP and the server's storage unchanged.
         assert result.json()["name"] == name
-        assert [t.name for t in served.store.list_tokens()] == ["default", name]
+        assert [t.name for t in served.store.install_tokens.all()] == ["default", name]
     else:
         assert result.code == 2
         assert "invalid name: " in result.err
-        assert [t.name for t in served.store.list_tokens()] == ["default"]
+        assert [t.name for t in served.store.install_tokens.all()] == ["default"]
 
 
 @settings(BOUNDED, max_examples=30)
@@ -169,7 +169,7 @@ def test_any_id_is_not_found_or_exits_2(
         assert "no log collector configuration" in result.err
     else:
         assert result.code == 4, result.err
-    assert len(served.store.list_tokens()) == 1  # nothing created, nothing deleted
+    assert len(served.store.install_tokens.all()) == 1  # nothing created, nothing deleted
 
 
 @settings(BOUNDED, max_examples=8)

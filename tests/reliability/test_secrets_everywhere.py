@@ -42,7 +42,7 @@ class Secrets:
 
     def add_sandbox(self, sandbox: ThreadedSandbox) -> None:
         self.values.add(sandbox.token)
-        for token in sandbox.store.list_tokens():
+        for token in sandbox.store.install_tokens.all():
             self.values.update((token.token, token.jwt))
 
     def needles(self) -> set[str]:
@@ -90,7 +90,7 @@ Case = Callable[[ThreadedSandbox, Path, pytest.MonkeyPatch], Outcome]
 
 
 def _token(sandbox: ThreadedSandbox, name: str) -> str:
-    return sandbox.store.create_token(name).token
+    return sandbox.store.install_tokens.create(name).token
 
 
 def wrong_token_argument(sb: ThreadedSandbox, tmp: Path, mp: pytest.MonkeyPatch) -> Outcome:
@@ -129,7 +129,7 @@ def graphql_error(sb: ThreadedSandbox, tmp: Path, mp: pytest.MonkeyPatch) -> Out
 
 def graphql_error_echoing(sb: ThreadedSandbox, tmp: Path, mp: pytest.MonkeyPatch) -> Outcome:
     # A careless server repeating the API token and the token the call carries.
-    token = sb.store.create_token("web")
+    token = sb.store.install_tokens.create("web")
     message = f"denied for Bearer {sb.token} on {token.token} jwt {token.jwt}"
     sb.set_faults([f"graphql,operation=UpdateFleetInstallTokenName,message={message}"])
     return ("tokens", "rename", token.token, "renamed"), 1
@@ -193,7 +193,7 @@ def bad_token_value(sb: ThreadedSandbox, tmp: Path, mp: pytest.MonkeyPatch) -> O
 
 
 def bad_declaration(sb: ThreadedSandbox, tmp: Path, mp: pytest.MonkeyPatch) -> Outcome:
-    real = sb.store.create_token("web")
+    real = sb.store.install_tokens.create("web")
     (tmp / "tokens.yaml").write_text(f"- name: {real.token}\n  config_id: {real.jwt}\n- name: ''\n")
     return ("tokens", "apply", str(tmp / "tokens.yaml"), "--dry-run"), 2
 

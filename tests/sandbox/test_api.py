@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from logscale_fleet.sandbox.seed import DOCS_EXAMPLE_CONFIG_ID, SEED_CONFIGURATIONS
 from logscale_fleet.sandbox.server import ThreadedSandbox
-from logscale_fleet.sandbox.store import DOCS_EXAMPLE_CONFIG_ID, SEED_CONFIGURATIONS
 from logscale_graphql import Client
 from logscale_graphql.base_client import GraphQLErrorsError
 from logscale_graphql.enums import (

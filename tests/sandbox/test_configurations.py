@@ -7,18 +7,16 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from logscale_fleet._core.yaml_check import MAX_YAML_CHARACTERS
+from logscale_fleet.sandbox.errors import SandboxInvalidArgument as InvalidArgumentError
+from logscale_fleet.sandbox.errors import SandboxNotFound as NotFoundError
+from logscale_fleet.sandbox.seed import DOCS_EXAMPLE_CONFIG_ID
 from logscale_fleet.sandbox.services.configurations.state import (
     SANDBOX_USER,
     ConfigurationInUseError,
-    ConfigurationService,
+    ConfigurationState,
     StaleVersionError,
 )
-from logscale_fleet.sandbox.store import (
-    DOCS_EXAMPLE_CONFIG_ID,
-    InvalidArgumentError,
-    NotFoundError,
-    SandboxStore,
-)
+from logscale_fleet.sandbox.store import SandboxStore
 from logscale_graphql import Client
 from logscale_graphql.base_client import GraphQLErrorsError
 
@@ -36,23 +34,23 @@ def store() -> Iterator[SandboxStore]:
 
 
 @pytest.fixture
-def service(store: SandboxStore) -> ConfigurationService:
-    return ConfigurationService(store)
+def service(store: SandboxStore) -> ConfigurationState:
+    return store.configurations
 
 
 def test_create_makes_version_zero_with_the_draft_and_no_published_yaml(
-    service: ConfigurationService, store: SandboxStore
+    service: ConfigurationState, store: SandboxStore
 ) -> None:
     created = service.create("web", YAML_A)
     assert (created.name, created.version, created.yaml, created.draft) == ("web", 0, None, YAML_A)
     assert created.draft_modified_at is not None
     assert created.modified_by == SANDBOX_USER
     assert created.yaml_characters_count == 0
-    assert store.get_configuration(created.id) == created
+    assert store.configurations.get(created.id) == created
     assert service.create("empty", None).draft_modified_at is None
 
 
-def test_names_are_unique_and_not_blank(service: ConfigurationService) -> None:
+def test_names_are_unique_and_not_blank(service: ConfigurationState) -> None:
     service.create("web", None)
     with pytest.raises(InvalidArgumentError, match="named 'web' already exists"):
         service.create("web", None)
@@ -66,7 +64,7 @@ def test_names_are_unique_and_not_blank(service: ConfigurationService) -> None:
 
 
 def test_publish_increments_the_version_and_keeps_draft_and_published_apart(
-    service: ConfigurationService,
+    service: ConfigurationState,
 ) -> None:
     created = service.create("web", YAML_A)
     first = service.publish(created.id, None, 0)  # the draft
@@ -86,7 +84,7 @@ def test_publish_increments_the_version_and_keeps_draft_and_published_apart(
 
 
 def test_a_stale_current_version_is_refused_with_who_and_when(
-    service: ConfigurationService,
+    service: ConfigurationState,
 ) -> None:
     created = service.create("web", YAML_A)
     published = service.publish(created.id, None, 0)
@@ -105,13 +103,13 @@ def test_a_stale_current_version_is_refused_with_who_and_when(
         service.publish(created.id, YAML_B, 2)  # a version from the future is stale too
 
 
-def test_publish_needs_yaml_or_a_draft(service: ConfigurationService) -> None:
+def test_publish_needs_yaml_or_a_draft(service: ConfigurationState) -> None:
     created = service.create("web", None)
     with pytest.raises(InvalidArgumentError, match="nothing to publish"):
         service.publish(created.id, None, 0)
 
 
-def test_text_is_stored_as_given_within_the_size_limit(service: ConfigurationService) -> None:
+def test_text_is_stored_as_given_within_the_size_limit(service: ConfigurationState) -> None:
     created = service.create("web", None)
     assert service.publish(created.id, "a: [unclosed\n", 0).yaml == "a: [unclosed\n"
     with pytest.raises(InvalidArgumentError, match="limit"):
@@ -120,13 +118,13 @@ def test_text_is_stored_as_given_within_the_size_limit(service: ConfigurationSer
         service.publish(created.id, "a" * (MAX_YAML_CHARACTERS + 1), 1)
 
 
-def test_describe_and_clear_the_description(service: ConfigurationService) -> None:
+def test_describe_and_clear_the_description(service: ConfigurationState) -> None:
     created = service.create("web", None)
     assert service.describe(created.id, "Linux web servers").description == "Linux web servers"
     assert service.describe(created.id, None).description is None
 
 
-def test_unknown_ids_are_not_found(service: ConfigurationService) -> None:
+def test_unknown_ids_are_not_found(service: ConfigurationState) -> None:
     for call in (
         lambda: service.update_draft("nope", None),
         lambda: service.publish("nope", "a: 1", 0),
@@ -141,19 +139,19 @@ def test_unknown_ids_are_not_found(service: ConfigurationService) -> None:
 
 
 def test_a_test_starts_grows_shrinks_and_stops(
-    service: ConfigurationService, store: SandboxStore
+    service: ConfigurationState, store: SandboxStore
 ) -> None:
     created = service.create("web", YAML_A)
     started = service.start_test(created.id, ["c1", "c2", "c1"])
     assert started.collector_ids == ("c1", "c2")
-    assert store.get_configuration(created.id).is_test_running  # type: ignore[union-attr]
+    assert store.configurations.get(created.id).is_test_running  # type: ignore[union-attr]
     with pytest.raises(InvalidArgumentError, match="already running"):
         service.start_test(created.id, ["c3"])
     assert service.add_to_test(created.id, ["c3", "c1"]).collector_ids == ("c1", "c2", "c3")
     assert service.remove_from_test(created.id, ["c1", "zz"]).collector_ids == ("c2", "c3")
     stopped = service.stop_test(created.id)
     assert stopped.collector_ids == ("c2", "c3")
-    assert not store.get_configuration(created.id).is_test_running  # type: ignore[union-attr]
+    assert not store.configurations.get(created.id).is_test_running  # type: ignore[union-attr]
     assert service.test_collectors(created.id) == ()
     calls: list[Callable[[], object]] = [
         lambda: service.add_to_test(created.id, ["c1"]),
@@ -169,7 +167,7 @@ def test_a_test_starts_grows_shrinks_and_stops(
         service.start_test(created.id, [" "])
 
 
-def test_delete_needs_the_current_version(service: ConfigurationService) -> None:
+def test_delete_needs_the_current_version(service: ConfigurationState) -> None:
     created = service.create("web", YAML_A)
     service.publish(created.id, None, 0)
     with pytest.raises(StaleVersionError):
@@ -181,20 +179,20 @@ def test_delete_needs_the_current_version(service: ConfigurationService) -> None
 
 
 def test_delete_is_refused_while_a_token_points_at_it(
-    service: ConfigurationService, store: SandboxStore
+    service: ConfigurationState, store: SandboxStore
 ) -> None:
     created = service.create("web", YAML_A)
-    token = store.create_token("web-servers", created.id)
+    token = store.install_tokens.create("web-servers", created.id)
     with pytest.raises(ConfigurationInUseError, match="assigned to 1 install token"):
         service.delete(created.id, 0)
-    store.assign_configuration(token.token, None)
+    store.install_tokens.assign_configuration(token.token, None)
     service.start_test(created.id, ["c1"])
     assert service.delete(created.id, 0)
-    assert store.get_configuration(created.id) is None
+    assert store.configurations.get(created.id) is None
     assert service.test_collectors(created.id) == ()
 
 
-def test_merged_combines_sources_and_reports_problems(service: ConfigurationService) -> None:
+def test_merged_combines_sources_and_reports_problems(service: ConfigurationState) -> None:
     a = service.publish(service.create("a", YAML_A).id, None, 0)
     b = service.publish(service.create("b", YAML_B).id, None, 0)
     clash = service.publish(
@@ -221,16 +219,16 @@ def test_merged_combines_sources_and_reports_problems(service: ConfigurationServ
 
 
 def test_reset_restores_the_seed_and_forgets_new_state(
-    service: ConfigurationService, store: SandboxStore
+    service: ConfigurationState, store: SandboxStore
 ) -> None:
     created = service.create("web", YAML_A)
     service.start_test(created.id, ["c1"])
     service.publish(DOCS_EXAMPLE_CONFIG_ID, YAML_B, 1)
     store.reset()
-    assert store.get_configuration(created.id) is None
+    assert store.configurations.get(created.id) is None
     assert service.test_collectors(created.id) == ()
     assert service.versions(DOCS_EXAMPLE_CONFIG_ID) == [
-        (1, store.get_configuration(DOCS_EXAMPLE_CONFIG_ID).yaml)  # type: ignore[union-attr]
+        (1, store.configurations.get(DOCS_EXAMPLE_CONFIG_ID).yaml)  # type: ignore[union-attr]
     ]
 
 

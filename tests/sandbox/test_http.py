@@ -165,12 +165,12 @@ async def test_unknown_route_is_404_and_wrong_method_405(raw: httpx.AsyncClient)
 
 
 async def test_reset_endpoint(raw: httpx.AsyncClient, logscale_sandbox: ThreadedSandbox) -> None:
-    logscale_sandbox.store.create_token("left-over")
+    logscale_sandbox.store.install_tokens.create("left-over")
 
     response = await raw.post("/_sandbox/reset")
 
     assert response.status_code == 200
-    assert [t.name for t in logscale_sandbox.store.list_tokens()] == ["default"]
+    assert [t.name for t in logscale_sandbox.store.install_tokens.all()] == ["default"]
 
 
 async def test_error_messages_never_echo_the_api_token(

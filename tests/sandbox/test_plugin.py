@@ -25,7 +25,7 @@ def names(sandbox):
 
 
 def test_first(logscale_sandbox):
-    logscale_sandbox.store.create_token("from-first-test")
+    logscale_sandbox.store.install_tokens.create("from-first-test")
     logscale_sandbox.set_faults(["503"])
     assert logscale_sandbox.url.startswith("http://127.0.0.1:")
 
@@ -55,7 +55,7 @@ def test_the_entry_point_gives_users_the_fixture(tmp_path: Path) -> None:
 
 
 def test_the_fixture_here_is_reset(logscale_sandbox: ThreadedSandbox) -> None:
-    assert [t.name for t in logscale_sandbox.store.list_tokens()] == ["default"]
+    assert [t.name for t in logscale_sandbox.store.install_tokens.all()] == ["default"]
     assert logscale_sandbox.faults.rules == []
 
 

@@ -45,7 +45,7 @@ def created_token(output: str) -> dict[str, str]:
 
 
 def assert_listed(sandbox: ThreadedSandbox, token: str) -> None:
-    found = sandbox.store.get_token(token)
+    found = sandbox.store.install_tokens.get(token)
     assert found is not None
     assert found.name == "my-token"
     assert found.config_id == "123456"

@@ -9,13 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from logscale_fleet.sandbox.errors import SandboxInvalidArgument, SandboxStateError
 from logscale_fleet.sandbox.server import ThreadedSandbox
-from logscale_fleet.sandbox.store import (
-    InstallToken,
-    InvalidArgumentError,
-    SandboxStateError,
-    SandboxStore,
-)
+from logscale_fleet.sandbox.services.install_tokens.state import InstallToken
+from logscale_fleet.sandbox.store import SandboxStore
 from logscale_graphql import Client
 from tests.sandbox.conftest import auth, http_client
 
@@ -39,7 +36,7 @@ def test_store_is_safe_across_threads() -> None:
 
     def work(worker: int) -> None:
         for i in range(25):
-            token = store.create_token(f"t-{worker}-{i}")
+            token = store.install_tokens.create(f"t-{worker}-{i}")
             with lock:
                 made.append(token)
 
@@ -50,7 +47,7 @@ def test_store_is_safe_across_threads() -> None:
         thread.join(timeout=30)
 
     assert len({t.token for t in made}) == 200
-    assert len(store.list_tokens()) == 201
+    assert len(store.install_tokens.all()) == 201
 
 
 async def test_a_file_survives_a_restart(tmp_path: Path) -> None:
@@ -98,12 +95,12 @@ def test_a_file_of_another_format_is_refused(tmp_path: Path) -> None:
 
 def test_reprs_hide_secrets() -> None:
     store = SandboxStore()
-    token = store.create_token("secretive")
+    token = store.install_tokens.create("secretive")
 
     assert token.token not in repr(token)
     assert token.jwt not in repr(token)
 
 
 def test_store_rejects_negative_limit() -> None:
-    with pytest.raises(InvalidArgumentError, match="limit must be 0 or more"):
-        SandboxStore().search_configurations(limit=-1)
+    with pytest.raises(SandboxInvalidArgument, match="limit must be 0 or more"):
+        SandboxStore().configurations.search(limit=-1)

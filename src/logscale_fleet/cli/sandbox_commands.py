@@ -79,9 +79,9 @@ def register(commands: Any) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     try:
+        from logscale_fleet.sandbox.errors import SandboxStateError
         from logscale_fleet.sandbox.faults import FaultRule, FaultSpecError
         from logscale_fleet.sandbox.server import generate_token, serve
-        from logscale_fleet.sandbox.store import SandboxStateError
     except ImportError:
         raise ConfigurationError(
             "the sandbox needs the optional dependencies ariadne and uvicorn: "

@@ -7,7 +7,8 @@ Routes (every one needs `Authorization: Bearer <token>`, else HTTP 401 with LogS
     GET    /api/v1/status      {"status": "OK", "version": "1.204.0-sandbox"}
     POST   /_sandbox/reset     back to the seeded state
     GET    /_sandbox/faults    active fault rules and injected counts
-    POST   /_sandbox/faults    replace the rules: {"rules": [...], "seed": N}
+    POST   /_sandbox/faults    replace the rules: {"rules": [...], "seed": N}, each rule a JSON
+                               object or a SPEC string ("503,times=1"); or SPEC lines as text
     DELETE /_sandbox/faults    remove every rule
 
 GraphQL status codes follow LogScale's: a document that does not parse or validate against the
@@ -43,16 +44,18 @@ from graphql import (
     DocumentNode,
     GraphQLEnumType,
     GraphQLError,
-    GraphQLObjectType,
     GraphQLSchema,
     OperationDefinitionNode,
     parse,
     validate,
 )
 
-from logscale_fleet.sandbox import resolvers
+from logscale_fleet.sandbox import registry
+from logscale_fleet.sandbox._random import random_token
+from logscale_fleet.sandbox.context import Context
+from logscale_fleet.sandbox.errors import SandboxError
 from logscale_fleet.sandbox.faults import FaultInjector, FaultRule, FaultSpecError, send_fault
-from logscale_fleet.sandbox.store import SandboxError, SandboxStore, random_token
+from logscale_fleet.sandbox.store import SandboxStore
 
 __all__ = [
     "AUTH_FAILURE_BODY",
@@ -105,9 +108,7 @@ def schema_path() -> Path:
 @lru_cache(maxsize=4)
 def build_schema(path: Path | None = None) -> GraphQLSchema:
     """The executable schema, built once per file: parsing the SDL costs tens of milliseconds."""
-    schema = make_executable_schema(
-        load_schema_from_path(str(path or schema_path())), *resolvers.bindables()
-    )
+    schema = make_executable_schema(load_schema_from_path(str(path or schema_path())))
     for named in schema.type_map.values():
         if isinstance(named, GraphQLEnumType) and "parse_value" in vars(named):
             # ariadne 1.1 replaces parse_value on each enum with a one-argument function, which
@@ -115,18 +116,8 @@ def build_schema(path: Path | None = None) -> GraphQLSchema:
             # fails. The patch only matters for enums bound to Python values; these enums carry
             # their names, so graphql-core's own method is the right one.
             del named.parse_value
-    missing = [
-        f"{root.name}.{name}"
-        for root in (schema.query_type, schema.mutation_type)
-        if isinstance(root, GraphQLObjectType)
-        for name, field in root.fields.items()
-        if field.resolve is None
-    ]
-    if missing:
-        # A schema pull added a root field the sandbox cannot answer: fail loudly, not with
-        # null data at request time.
-        raise RuntimeError(f"the sandbox has no resolver for {', '.join(missing)}")
-    return schema
+    # Every root field gets a resolver: a service's, or one saying the sandbox lacks it.
+    return registry.bind(schema)
 
 
 class _ErrorLog(logging.LoggerAdapter):  # type: ignore[type-arg]
@@ -328,7 +319,7 @@ class SandboxApp:
         if decision.fault_before is not None:
             await send_fault(send, decision.fault_before)
             return
-        context = resolvers.Context(store=self.store, base_url=self._base_url(scope))
+        context = Context(store=self.store, base_url=self._base_url(scope))
 
         def validated(
             schema: GraphQLSchema,
@@ -372,7 +363,7 @@ class SandboxApp:
     async def _reset(self, scope: Scope, receive: Receive, send: Send) -> None:
         ok, _ = await self._read_json_or_empty(scope, receive, send)
         if ok:
-            self.store.reset()
+            await self.store.run(self.store.reset)
             await _json(send, 200, {"status": "OK", "reset": True})
 
     async def _read_json_or_empty(
@@ -395,20 +386,13 @@ class SandboxApp:
         await _json(send, 200, self.faults.snapshot())
 
     async def _set_faults(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ok, body = await self._read_json_or_empty(scope, receive, send)
-        if not ok:
-            return
-        if isinstance(body, list):
-            body = {"rules": body}
-        if not isinstance(body, dict) or not isinstance(body.get("rules", []), list):
-            await _json(send, 400, _errors('expected {"rules": [...], "seed": N}'))
-            return
-        seed = body.get("seed")
-        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-            await _json(send, 400, _errors("seed must be an integer"))
+        try:
+            raw = await self._read_body(scope, receive)
+        except _BodyTooLarge as exc:
+            await self._too_large(send, exc)
             return
         try:
-            rules = [FaultRule.from_json(rule) for rule in body.get("rules", [])]
+            rules, seed = fault_rules(raw)
         except FaultSpecError as exc:
             await _json(send, 400, _errors(str(exc)))
             return
@@ -418,6 +402,43 @@ class SandboxApp:
     async def _clear_faults(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.faults.clear()
         await _json(send, 200, self.faults.snapshot())
+
+
+_FAULTS_BODY = (
+    'expected {"rules": [...], "seed": N}, a JSON list of rules, or SPEC lines as '
+    "`sandbox serve --fault SPEC` takes them"
+)
+
+
+def fault_rules(raw: bytes) -> tuple[list[FaultRule], int | None]:
+    """(rules, seed) from a POST /_sandbox/faults body; raises FaultSpecError.
+
+    Accepted: `{"rules": [...], "seed": N}` or a bare list, where each rule is a JSON object or
+    a SPEC string ("503,times=1"); a JSON string holding one SPEC; or plain text, one SPEC per
+    line (`curl -d '503,times=1'`). An empty body clears the rules.
+    """
+    text = raw.decode("utf-8", errors="replace").strip()
+    try:
+        body: Any = json.loads(text) if text else {"rules": []}
+    except (ValueError, RecursionError):
+        body = None
+    if body is None or isinstance(body, (int, float)):
+        # Not JSON, or a SPEC that happens to parse as a number ("503").
+        body = {"rules": [line.strip() for line in text.splitlines() if line.strip()]}
+    elif isinstance(body, str):
+        body = {"rules": [body]}
+    elif isinstance(body, list):
+        body = {"rules": body}
+    if not isinstance(body, dict) or not isinstance(body.get("rules", []), list):
+        raise FaultSpecError(_FAULTS_BODY)
+    seed = body.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise FaultSpecError("seed must be an integer")
+    rules = [
+        FaultRule.parse(rule) if isinstance(rule, str) else FaultRule.from_json(rule)
+        for rule in body.get("rules", [])
+    ]
+    return rules, seed
 
 
 def _errors(message: str) -> dict[str, Any]:

@@ -113,7 +113,8 @@ def open_embedded(db_path: str | Path | None = None) -> EmbeddedSandbox:
     """Open (creating and seeding on first use) the in-process sandbox on `db_path`."""
     try:
         from logscale_fleet.sandbox.app import SandboxApp, generate_token
-        from logscale_fleet.sandbox.store import MEMORY, SandboxStateError, SandboxStore
+        from logscale_fleet.sandbox.errors import SandboxStateError
+        from logscale_fleet.sandbox.store import MEMORY, SandboxStore
     except ImportError:
         raise ConfigurationError(MISSING_EXTRA) from None
 

@@ -1,1 +1,0 @@
-"""Per-resource services of the sandbox: each a state module (rules over SQLite) and resolvers."""

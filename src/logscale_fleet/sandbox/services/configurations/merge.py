@@ -14,8 +14,11 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]  # no stubs among the dev dependencies
 
 from logscale_fleet._core.yaml_check import find_yaml_problem
-from logscale_fleet.sandbox.services.configurations.state import MergedConfiguration, Problem
-from logscale_fleet.sandbox.store import Configuration
+from logscale_fleet.sandbox.services.configurations.state import (
+    Configuration,
+    MergedConfiguration,
+    Problem,
+)
 
 __all__ = ["merge"]
 

@@ -1,89 +1,137 @@
-"""GraphQL resolvers for configuration writes, tests and the merged view.
-
-They translate arguments and shapes only; `state.ConfigurationService` owns the rules.
-"""
+"""GraphQL shapes for collector configurations: LogScale's LogCollectorConfiguration, its writes,
+tests and merged view. They translate arguments and shapes; `state.py` owns the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from logscale_fleet.sandbox.context import Resolver, context
+from logscale_fleet.sandbox.errors import SandboxNotFound
 from logscale_fleet.sandbox.services.configurations.state import (
-    ConfigurationService,
+    Configuration,
+    ConfigurationState,
     ConfigurationTest,
 )
 
-__all__ = ["bind"]
+__all__ = ["RESOLVERS", "configuration_payload"]
 
 
-def _service(info: GraphQLResolveInfo) -> ConfigurationService:
-    return ConfigurationService(info.context.store)
+def configuration_payload(config: Configuration) -> dict[str, Any]:
+    return {
+        "id": config.id,
+        "name": config.name,
+        "yaml": config.yaml,
+        "draft": config.draft,
+        "version": config.version,
+        "yamlCharactersCount": config.yaml_characters_count,
+        "modifiedAt": config.modified_at,
+        "draftModifiedAt": config.draft_modified_at,
+        "modifiedBy": config.modified_by,
+        "instances": config.instances,
+        "description": config.description,
+        "isTestRunning": config.is_test_running,
+    }
 
 
-def _config(config: Any) -> dict[str, Any]:
-    # One shape for every resolver that returns a LogCollectorConfiguration.
-    from logscale_fleet.sandbox.resolvers import configuration_payload
+async def resolve_configuration(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = context(info).store.configurations
+    found = await context(info).store.run(lambda: state.get(args["id"]))
+    if found is None:
+        # The field is non-null, so an unknown id has to be an error rather than null.
+        raise SandboxNotFound(f"no log collector configuration with id {args['id']!r}")
+    return configuration_payload(found)
 
-    return configuration_payload(config)
+
+async def resolve_search(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = context(info).store.configurations
+    total, page = await context(info).store.run(
+        lambda: state.search(
+            search_filter=args.get("searchFilter"),
+            skip=args.get("skip"),
+            limit=args.get("limit"),
+            sort_by=args.get("sortBy"),
+            order_by=args.get("orderBy"),
+        )
+    )
+    return {"totalResults": total, "results": [configuration_payload(c) for c in page]}
 
 
 def _test(test: ConfigurationTest) -> dict[str, Any]:
     return {"configId": test.config_id, "collectorIds": list(test.collector_ids)}
 
 
-def bind(query: QueryType, mutation: MutationType) -> None:
-    """Attach this service's root fields to the shared Query and Mutation types."""
+def _writer(
+    call: Callable[[ConfigurationState, dict[str, Any]], Configuration],
+) -> Resolver:
+    async def resolve(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        store = context(info).store
+        return configuration_payload(await store.run(lambda: call(store.configurations, args)))
 
-    @mutation.field("createLogCollectorConfiguration")
-    def create(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _config(_service(info).create(args["name"], args.get("draft")))
+    return resolve
 
-    @mutation.field("updateDraftLogCollectorConfiguration")
-    def update_draft(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _config(_service(info).update_draft(args["id"], args.get("draft")))
 
-    @mutation.field("publishLogCollectorConfiguration")
-    def publish(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        service = _service(info)
-        return _config(service.publish(args["id"], args.get("yaml"), args["currentVersion"]))
+def _tester(
+    call: Callable[[ConfigurationState, dict[str, Any]], ConfigurationTest],
+) -> Resolver:
+    async def resolve(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        store = context(info).store
+        return _test(await store.run(lambda: call(store.configurations, args)))
 
-    @mutation.field("updateLogCollectorConfigurationName")
-    def rename(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _config(_service(info).rename(args["configId"], args["name"]))
+    return resolve
 
-    @mutation.field("updateLogCollectorConfigurationDescription")
-    def describe(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _config(_service(info).describe(args["configId"], args.get("description")))
 
-    @mutation.field("deleteLogCollectorConfiguration")
-    def delete(_: None, info: GraphQLResolveInfo, **args: Any) -> bool:
-        return _service(info).delete(args["configId"], args["versionId"])
+async def resolve_delete(_: None, info: GraphQLResolveInfo, **args: Any) -> bool:
+    store = context(info).store
+    state = store.configurations
+    return await store.run(lambda: state.delete(args["configId"], args["versionId"]))
 
-    @mutation.field("startLogCollectorConfigurationTest")
-    def start(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _test(_service(info).start_test(args["configId"], args["collectorIds"]))
 
-    @mutation.field("addToLogCollectorConfigurationTest")
-    def add(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _test(_service(info).add_to_test(args["configId"], args["collectorIds"]))
+async def resolve_merged(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    store = context(info).store
+    state = store.configurations
+    result = await store.run(lambda: state.merged(args["configIds"]))
+    return {
+        "content": result.content,
+        "problems": [
+            {"summary": p.summary, "details": p.details, "path": p.path, "number": p.number}
+            for p in result.problems
+        ],
+    }
 
-    @mutation.field("removeFromLogCollectorConfigurationTest")
-    def remove(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _test(_service(info).remove_from_test(args["configId"], args["collectorIds"]))
 
-    @mutation.field("stopLogCollectorConfigurationTest")
-    def stop(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        return _test(_service(info).stop_test(args["configId"]))
-
-    @query.field("logCollectorMergedConfiguration")
-    def merged(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-        result = _service(info).merged(args["configIds"])
-        return {
-            "content": result.content,
-            "problems": [
-                {"summary": p.summary, "details": p.details, "path": p.path, "number": p.number}
-                for p in result.problems
-            ],
-        }
+RESOLVERS: dict[str, Resolver] = {
+    "Query.logCollectorConfiguration": resolve_configuration,
+    "Query.searchLogCollectorConfigurations": resolve_search,
+    "Query.logCollectorMergedConfiguration": resolve_merged,
+    "Mutation.createLogCollectorConfiguration": _writer(
+        lambda state, a: state.create(a["name"], a.get("draft"))
+    ),
+    "Mutation.updateDraftLogCollectorConfiguration": _writer(
+        lambda state, a: state.update_draft(a["id"], a.get("draft"))
+    ),
+    "Mutation.publishLogCollectorConfiguration": _writer(
+        lambda state, a: state.publish(a["id"], a.get("yaml"), a["currentVersion"])
+    ),
+    "Mutation.updateLogCollectorConfigurationName": _writer(
+        lambda state, a: state.rename(a["configId"], a["name"])
+    ),
+    "Mutation.updateLogCollectorConfigurationDescription": _writer(
+        lambda state, a: state.describe(a["configId"], a.get("description"))
+    ),
+    "Mutation.deleteLogCollectorConfiguration": resolve_delete,
+    "Mutation.startLogCollectorConfigurationTest": _tester(
+        lambda state, a: state.start_test(a["configId"], a["collectorIds"])
+    ),
+    "Mutation.addToLogCollectorConfigurationTest": _tester(
+        lambda state, a: state.add_to_test(a["configId"], a["collectorIds"])
+    ),
+    "Mutation.removeFromLogCollectorConfigurationTest": _tester(
+        lambda state, a: state.remove_from_test(a["configId"], a["collectorIds"])
+    ),
+    "Mutation.stopLogCollectorConfigurationTest": _tester(
+        lambda state, a: state.stop_test(a["configId"])
+    ),
+}
