@@ -24,6 +24,8 @@ log = logging.getLogger("logscale_fleet")
 URL_VARIABLES = ("LOGSCALE_URL", "HUMIO_ADDRESS")
 TOKEN_VARIABLES = ("LOGSCALE_TOKEN", "HUMIO_TOKEN")
 TOKEN_FILE_VARIABLES = ("LOGSCALE_TOKEN_FILE",)
+# The order the README documents: this project's token, then its token file, then humioctl's.
+TOKEN_SOURCES = ("LOGSCALE_TOKEN", "LOGSCALE_TOKEN_FILE", "HUMIO_TOKEN")
 CA_CERT_VARIABLES = ("LOGSCALE_CA_CERT", "HUMIO_CA_CERTIFICATE")
 
 GRAPHQL_PATH = "/graphql"
@@ -192,21 +194,14 @@ def _user_path(path: str | os.PathLike[str], what: str, source: str) -> Path:
 
 
 def read_token_file(path: str | os.PathLike[str], source: str) -> Secret:
-    file = _user_path(path, "token file", source)
-    try:
-        # utf-8-sig: editors on Windows start files with a byte-order mark.
-        content = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigurationError(f"token file {file} (from {source}) does not exist") from None
-    except IsADirectoryError:
-        raise ConfigurationError(f"token file {file} (from {source}) is a folder") from None
-    except PermissionError:
-        raise ConfigurationError(f"token file {file} (from {source}) is not readable") from None
-    except UnicodeDecodeError:
-        raise ConfigurationError(f"token file {file} (from {source}) is not text") from None
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read token file {file}: {exc.strerror}") from None
-    return check_token(content, f"token file {file}")
+    """The API token in `path`: a regular file (or `-` for stdin) of at most 64 KiB, so
+    `/dev/zero`, a FIFO or a folder fails at once instead of eating memory or blocking."""
+    from logscale_fleet._core.files import MAX_TOKEN_FILE_BYTES, read_input_file
+
+    # `source` (the variable or argument) is not repeated: the path already names the file.
+    del source
+    content = read_input_file(path, what="token file", limit=MAX_TOKEN_FILE_BYTES, private=True)
+    return check_token(content, f"token file {os.fspath(path)}")
 
 
 def resolve_settings(
@@ -243,10 +238,13 @@ def resolve_settings(
         secret = check_token(token, "the token argument")
     elif token_file is not None:
         secret = read_token_file(token_file, "token_file")
-    elif (found := _first_env(env, TOKEN_VARIABLES)) is not None:
-        secret = check_token(found[1], found[0])
-    elif (found := _first_env(env, TOKEN_FILE_VARIABLES)) is not None:
-        secret = read_token_file(found[1], found[0])
+    elif (found := _first_env(env, TOKEN_SOURCES)) is not None:
+        name, value = found
+        secret = (
+            read_token_file(value, name)
+            if name in TOKEN_FILE_VARIABLES
+            else check_token(value, name)
+        )
     else:
         raise ConfigurationError(
             "no API token: pass token= or token_file= (CLI: --token-file) or set LOGSCALE_TOKEN "

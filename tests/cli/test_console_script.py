@@ -21,7 +21,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("LOGSCALE_", "HUMIO_")) and k != "XDG_DATA_HOME"
+        if not k.startswith(("LOGSCALE_", "HUMIO_")) and k not in ("XDG_DATA_HOME", "CI")
     }
     env.update(extra)
     return env
@@ -49,14 +49,26 @@ def served_env(logscale_sandbox: ThreadedSandbox) -> dict[str, str]:
 
 def test_readme_quick_start_works_on_a_fresh_machine(tmp_path: Path) -> None:
     env = clean_env(HOME=str(tmp_path))  # no configuration, no sandbox state yet
-    created = run("tokens", "create", "my-token", env=env)
+    # The README's command, as written there.
+    created = run("--sandbox", "tokens", "create", "my-token", env=env)
     assert created.returncode == 0, created.stderr
     assert created.stdout.startswith("name:             my-token\ntoken:            ")
     assert "using the local sandbox" in created.stderr
     state = tmp_path / ".local" / "share" / "logscale-fleet" / "sandbox.sqlite3"
     assert state.is_file()
-    listed = run("--output", "json", "tokens", "list", env=env)
+    listed = run("--sandbox", "--output", "json", "tokens", "list", env=env)
     assert [t["name"] for t in json.loads(listed.stdout)] == ["default", "my-token"]
+
+
+def test_a_script_with_nothing_configured_fails_instead_of_using_the_sandbox(
+    tmp_path: Path,
+) -> None:
+    env = clean_env(HOME=str(tmp_path))
+    result = run("tokens", "ensure", "web", env=env)  # stdin /dev/null, stdout a pipe
+    assert result.returncode == 2
+    assert "--sandbox" in result.stderr
+    assert "LOGSCALE_URL" in result.stderr
+    assert not (tmp_path / ".local").exists()
 
 
 def test_json_round_trip_against_the_served_sandbox(served_env: dict[str, str]) -> None:
@@ -140,3 +152,28 @@ def test_apply_on_a_terminal_shows_progress(served_env: dict[str, str], tmp_path
     assert b"[1/3] create a" in drawn
     assert b"[3/3] create c" in drawn
     assert b"[" not in done.stdout.split(b"\n", 1)[0]  # stdout carries only the report
+
+
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_a_reader_that_goes_away_ends_it_quietly_with_141(tmp_path: Path, output: str) -> None:
+    """`tokens list | head -1`: like git and gh, 141 (128 + SIGPIPE) and nothing on stderr."""
+    env = clean_env(HOME=str(tmp_path), LOGSCALE_FLEET_SANDBOX_DB=str(tmp_path / "s.sqlite3"))
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first byte: no race
+    try:
+        result = subprocess.run(  # noqa: S603 - our own interpreter and CLI
+            [*COMMAND, "--sandbox", "-o", output, "tokens", "list"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141
+    assert result.stderr == "logscale-fleet: using the local sandbox, not a LogScale " + (
+        f"(state: {tmp_path / 's.sqlite3'})\n"
+    )

@@ -7,21 +7,101 @@ from pathlib import Path
 import pytest
 
 from logscale_fleet.sandbox.server import ThreadedSandbox
-from tests.cli.conftest import Run
+from tests.cli.conftest import Result, Run
 
 
-def test_no_url_uses_the_sandbox_and_says_so(cli: Run, sandbox_state: Path) -> None:
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A person at an interactive terminal outside CI, with a fresh home; the home."""
+    monkeypatch.setattr("logscale_fleet.cli.session.is_terminal", lambda stream: True)
+    monkeypatch.delenv("CI", raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+def test_no_url_on_a_terminal_uses_the_sandbox_and_says_so(
+    cli: Run, sandbox_state: Path, terminal: Path
+) -> None:
     created = cli("tokens", "create", "my-token")
     assert created.code == 0, created.err
     assert created.err == (
-        "logscale-fleet: no LogScale URL configured (--url, LOGSCALE_URL): using the local "
-        f"sandbox (state: {sandbox_state})\n"
+        "logscale-fleet: no LogScale URL configured (--url, LOGSCALE_URL) on an interactive "
+        f"terminal: using the local sandbox (state: {sandbox_state}); --sandbox says so "
+        "explicitly\n"
     )
     assert sandbox_state.is_file()
     # The state persists between runs, as a user trying the README expects.
     listed = cli("-o", "json", "tokens", "list")
     assert [t["name"] for t in listed.json()] == ["default", "my-token"]
     assert "local sandbox" in listed.err  # said on stderr, never inside the JSON
+
+
+def _assert_refused(result: Result, reason: str, sandbox_state: Path) -> None:
+    assert result.code == 2, result.err
+    assert result.out == ""
+    line = result.err.strip()
+    assert line.startswith("logscale-fleet: error: no LogScale URL configured and " + reason)
+    for named in ("--sandbox", "LOGSCALE_URL", "LOGSCALE_TOKEN", "LOGSCALE_TOKEN_FILE"):
+        assert named in line
+    assert not sandbox_state.exists()  # the sandbox was never opened
+
+
+COMMANDS = [
+    ("tokens", "ensure", "web"),
+    ("tokens", "create", "web"),
+    ("tokens", "list"),
+    ("configs", "list"),
+]
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
+def test_no_url_without_a_terminal_is_a_usage_error(
+    cli: Run, sandbox_state: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    # pytest's stdin and captured stderr are no terminals: this is a script.
+    _assert_refused(cli(*argv), "this is not an interactive terminal", sandbox_state)
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
+def test_no_url_under_ci_is_a_usage_error_even_on_a_terminal(
+    cli: Run,
+    sandbox_state: Path,
+    terminal: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: tuple[str, ...],
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    _assert_refused(cli(*argv), "CI is set", sandbox_state)
+
+
+def test_apply_prune_without_a_url_under_ci_deletes_nothing(
+    cli: Run, sandbox_state: Path, terminal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "1")
+    declaration = tmp_path / "tokens.yaml"
+    declaration.write_text("tokens:\n  - name: web\n")
+    _assert_refused(cli("tokens", "apply", str(declaration), "--prune"), "CI is set", sandbox_state)
+
+
+def test_a_humioctl_configuration_is_never_replaced_by_the_sandbox(
+    cli: Run, sandbox_state: Path, terminal: Path
+) -> None:
+    config = terminal / ".humio" / "config.yaml"
+    config.parent.mkdir()
+    config.write_text("address: https://logscale.example.com\n")
+    result = cli("tokens", "ensure", "web")
+    _assert_refused(result, "a humioctl configuration exists", sandbox_state)
+    assert str(config) in result.err
+
+
+def test_the_explicit_flag_works_without_a_terminal(cli: Run, sandbox_state: Path) -> None:
+    created = cli("--sandbox", "-o", "json", "tokens", "create", "my-token")
+    assert created.code == 0, created.err
+    assert created.json()["name"] == "my-token"
+    assert "using the local sandbox, not a LogScale" in created.err
 
 
 def test_sandbox_flag_overrides_the_environment(

@@ -212,7 +212,7 @@ def test_ensure_says_created_updated_unchanged(cli: Run, server: ThreadedSandbox
 
 def test_ensure_refuses_an_ambiguous_name(cli: Run, server: ThreadedSandbox) -> None:
     create(cli, "twin")
-    create(cli, "twin")
+    create(cli, "twin", "--allow-duplicate")
     result = cli("tokens", "ensure", "twin")
     assert result.code == 2
     assert "2 install tokens are already named 'twin'" in result.err
@@ -234,7 +234,7 @@ def test_install_command_prints_only_the_command(cli: Run, server: ThreadedSandb
 
 def test_by_name_with_duplicate_names_asks_for_the_value(cli: Run, server: ThreadedSandbox) -> None:
     create(cli, "twin")
-    create(cli, "twin")
+    create(cli, "twin", "--allow-duplicate")
     result = cli("tokens", "show", "--by-name", "twin")
     assert result.code == 2
     assert "2 install tokens are named 'twin'" in result.err

@@ -75,8 +75,9 @@ def test_any_name_creates_that_token_or_exits_2(
     cli: Run, served: ThreadedSandbox, name: str
 ) -> None:
     served.reset()
-    # `--` so names starting with "-" reach the input rules instead of argparse.
-    result = cli(*TIMEOUT, "-o", "json", "tokens", "create", "--", name)
+    # `--` so names starting with "-" reach the input rules instead of argparse;
+    # --allow-duplicate: the name "default" exists and is a fine name to test.
+    result = cli(*TIMEOUT, "-o", "json", "tokens", "create", "--allow-duplicate", "--", name)
     assert_clean_outcome(result, {0, 2})
     if valid(check_name, name, "name"):
         assert result.code == 0, result.err

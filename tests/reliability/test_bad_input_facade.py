@@ -205,8 +205,8 @@ def _dangling(folder: Path) -> Path:
         (lambda folder: folder / "missing", "does not exist"),
         (lambda folder: folder, "is a folder"),
         (_dangling, "does not exist"),
-        (_symlink_loop, "cannot read token file"),
-        (lambda folder: folder / ("x" * 300), "cannot read token file"),  # ENAMETOOLONG
+        (_symlink_loop, "cannot open token file"),
+        (lambda folder: folder / ("x" * 300), "cannot open token file"),  # ENAMETOOLONG
         (lambda folder: folder / "missing" / "token", "does not exist"),
     ],
     ids=["missing", "folder", "dangling-link", "link-loop", "name-too-long", "missing-parent"],

@@ -85,11 +85,16 @@ def read_input_file(
         raise error(f"{what} {shown} is not readable (permission denied)") from None
     except OSError as exc:
         raise error(f"cannot open {what} {shown}: {exc.strerror}") from None
-    with os.fdopen(fd, "rb", buffering=0) as stream:
+    # fstat before fdopen: fdopen itself refuses a folder with a bare IsADirectoryError.
+    try:
         info = os.fstat(fd)
         for test, kind in _KINDS:
             if test(info.st_mode):
                 raise error(f"{what} {shown} is {kind}, not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb", buffering=0) as stream:
         if info.st_size > limit:
             raise error(
                 f"{what} {shown} is {info.st_size:,} bytes, more than the {describe_size(limit)} "

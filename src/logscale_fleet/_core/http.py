@@ -79,9 +79,10 @@ def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any
         try:
             from logscale_fleet._core.aiohttp import AiohttpClient
         except ImportError:
+            from logscale_fleet.install_advice import extra_advice
+
             raise ConfigurationError(
-                'http_backend="aiohttp" needs the aiohttp extra: '
-                'pip install "logscale-fleet[aiohttp]"'
+                'http_backend="aiohttp" needs the aiohttp extra: ' + extra_advice("aiohttp")
             ) from None
 
         return AiohttpClient(

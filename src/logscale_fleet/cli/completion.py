@@ -9,6 +9,7 @@ shell's driver walks the words typed so far to find that path, skipping option v
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -19,20 +20,35 @@ PROG = "logscale-fleet"
 FUNC = "_logscale_fleet"
 FILE_METAVARS = frozenset({"FILE", "PATH", "DIR"})
 
-DESCRIPTION = """\
+BASH_INSTALL = (
+    "mkdir -p ~/.local/share/bash-completion/completions && logscale-fleet completion bash "
+    "> ~/.local/share/bash-completion/completions/logscale-fleet"
+)
+FISH_INSTALL = (
+    "mkdir -p ~/.config/fish/completions && logscale-fleet completion fish "
+    "> ~/.config/fish/completions/logscale-fleet.fish"
+)
+ZSH_INSTALL = "mkdir -p ~/.zfunc && logscale-fleet completion zsh > ~/.zfunc/_logscale-fleet"
+
+# The install lines create their folder: on a fresh home none of them exists yet.
+DESCRIPTION = f"""\
 Print a completion script for SHELL on stdout. To enable it:
 
-  bash:  eval "$(logscale-fleet completion bash)"            (e.g. in ~/.bashrc), or
-         logscale-fleet completion bash > ~/.local/share/bash-completion/completions/logscale-fleet
-  zsh:   logscale-fleet completion zsh > "${fpath[1]}/_logscale-fleet"   (then restart zsh), or
-         eval "$(logscale-fleet completion zsh)"            (after compinit, in ~/.zshrc)
-  fish:  logscale-fleet completion fish > ~/.config/fish/completions/logscale-fleet.fish
+  bash:  {BASH_INSTALL}
+         or: eval "$(logscale-fleet completion bash)"   (e.g. in ~/.bashrc)
+  zsh:   {ZSH_INSTALL}
+         then in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
+         or: eval "$(logscale-fleet completion zsh)"    (after compinit, in ~/.zshrc)
+  fish:  {FISH_INSTALL}
 """
 
 
 def register(commands: Any) -> None:
+    from logscale_fleet.cli.options import leaf_options
+
     parser = commands.add_parser(
         "completion",
+        parents=[leaf_options()],
         help="print a shell completion script",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -44,7 +60,11 @@ def register(commands: Any) -> None:
 def run_completion(args: argparse.Namespace) -> int:
     from logscale_fleet.cli.main import build_parser  # main imports this module
 
-    print(generate(args.shell, build_parser()), end="")
+    script = generate(args.shell, build_parser())
+    if getattr(args, "output", "table") == "json":
+        print(json.dumps({"shell": args.shell, "script": script}, indent=2))
+    else:
+        print(script, end="")
     return 0
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from logscale_fleet.cli.exit_codes import NotFound
 from logscale_fleet.cli.options import leaf_options
-from logscale_fleet.cli.output import Output, notice
+from logscale_fleet.cli.output import Output, notice, shown_input
 from logscale_fleet.cli.session import api_command
 from logscale_fleet.errors import GraphQLError
 
@@ -47,7 +47,7 @@ async def run_list(fleet: FleetClient, args: argparse.Namespace, out: Output) ->
     if out.json:
         out.document(documents)
     elif not documents:
-        notice("no configurations" + (f" match {args.search!r}" if args.search else ""))
+        notice("no configurations" + (f" match {shown_input(args.search)}" if args.search else ""))
     else:
         out.table(
             ("ID", "NAME", "VERSION", "INSTANCES", "MODIFIED", "DESCRIPTION"),
@@ -75,7 +75,8 @@ async def run_show(fleet: FleetClient, args: argparse.Namespace, out: Output) ->
         known = {c.id for c in await fleet.configurations.list()}
         if args.config_id not in known:
             raise NotFound(
-                f"no configuration has the id {args.config_id!r} (`configs list` shows them)"
+                f"no configuration has the id {shown_input(args.config_id)} "
+                "(`configs list` shows them)"
             ) from None
         raise
     document = configuration.model_dump(by_alias=True, mode="json")
@@ -96,7 +97,7 @@ async def run_show(fleet: FleetClient, args: argparse.Namespace, out: Output) ->
     )
     if document["yaml"]:
         out.line()
-        out.line(document["yaml"].rstrip("\n"))
+        out.text_block(document["yaml"].rstrip("\n"))
     return 0
 
 

@@ -15,6 +15,7 @@ AUTH = 3
 NOT_FOUND = 4
 CONNECTION = 5
 INTERRUPTED = 130
+BROKEN_PIPE = 141  # 128 + SIGPIPE, as git and gh end when the reader of their output leaves
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -25,7 +26,13 @@ exit codes:
   4    not found (no such install token or configuration, or a URL that is not LogScale)
   5    connection or timeout (server unreachable, TLS failure, no answer in time)
   130  interrupted (Ctrl-C)
+  141  the reader of stdout went away (`| head`): ends quietly, as git and gh do
 """
+
+
+# Statuses a plain web server gives a GraphQL POST (405 Method Not Allowed, 501 Not
+# Implemented, e.g. `python -m http.server`): the URL is not a LogScale, like a 404.
+NOT_LOGSCALE_STATUSES = frozenset({404, 405, 501})
 
 
 class CommandError(Exception):
@@ -61,7 +68,7 @@ def exit_code_for(exc: BaseException) -> int:
         return INTERRUPTED
     if isinstance(exc, (errors.AuthenticationError, errors.PermissionDeniedError)):
         return AUTH
-    if isinstance(exc, errors.NotFoundError):
+    if isinstance(exc, errors.NotFoundError) or _not_logscale(exc):
         return NOT_FOUND
     if isinstance(exc, errors.TransportError):  # TimeoutError included
         return CONNECTION
@@ -80,6 +87,11 @@ def describe(exc: BaseException) -> str:
         return f"{exc} (is the server overloaded or far away? raise --timeout, default 30 s)"
     if isinstance(exc, errors.TransportError):
         return f"{exc} (check --url / LOGSCALE_URL and that the server is reachable)"
+    if _not_logscale(exc) and not isinstance(exc, errors.NotFoundError):
+        return (
+            f"{exc} (this server does not take GraphQL requests: check --url / LOGSCALE_URL, "
+            "it should be the LogScale base URL, e.g. https://cloud.humio.com)"
+        )
     if isinstance(exc, errors.GraphQLError):
         return f"the server refused the request: {exc}"
     if isinstance(exc, errors.LogScaleError):
@@ -89,3 +101,7 @@ def describe(exc: BaseException) -> str:
         f"unexpected {type(exc).__name__}: {exc} (a bug in logscale-fleet; run again with "
         "--verbose for the traceback and report it)"
     )
+
+
+def _not_logscale(exc: BaseException) -> bool:
+    return isinstance(exc, errors.APIStatusError) and exc.status_code in NOT_LOGSCALE_STATUSES

@@ -5,15 +5,18 @@ parsers and sets `handler` (a function taking the parsed arguments and returning
 Those modules import their heavy dependencies inside the handlers, so `--help` stays fast.
 
 Every failure ends here: `exit_codes` turns it into an exit code and one `logscale-fleet: error:`
-line on stderr, with secrets scrubbed and the traceback only under --verbose.
+line on stderr, with secrets scrubbed and the traceback only under --verbose; with `-o json` also
+one `{"error": {"message", "type", "exitCode"}}` document on stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from logscale_fleet.cli import (
     completion,
@@ -23,7 +26,7 @@ from logscale_fleet.cli import (
     schema_commands,
     token_commands,
 )
-from logscale_fleet.cli.options import add_global_options
+from logscale_fleet.cli.options import add_global_options, json_requested
 
 # Kept for callers of the first version of this module.
 EXIT_OK = exit_codes.OK
@@ -42,14 +45,32 @@ examples:
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class UsageExit(Exception):
+    """argparse refused the command line (raised instead of argparse's own exit)."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+        self.message = message
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, except that a usage error reaches `main` as an exception, so `-o json` can
+    answer it with the same JSON error document as every other failure. Subparsers inherit
+    the class."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageExit(self, message)
+
+
+def build_parser(*, json_requested: bool = False) -> argparse.ArgumentParser:
+    parser = Parser(
         prog="logscale-fleet",
         description="Manage LogScale Fleet Management installation tokens.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_global_options(parser)
+    add_global_options(parser, json_requested=json_requested)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     token_commands.register(commands)
@@ -61,12 +82,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Known before parsing, so a usage error or --version early on the line answers in JSON too.
+    json_output = json_requested(argv)
+    parser = build_parser(json_requested=json_output)
     try:
         args = parser.parse_args(argv)
+    except UsageExit as refused:
+        refused.parser.print_usage(sys.stderr)
+        print(f"{refused.parser.prog}: error: {refused.message}", file=sys.stderr)
+        if json_output:
+            _error_document(refused.message, "UsageError", exit_codes.USAGE)
+        return exit_codes.USAGE
     except SystemExit as exit_:
-        # --help and --version (0) and usage errors (2, message already printed).
+        # --help and --version (0).
         return exit_.code if isinstance(exit_.code, int) else exit_codes.USAGE
+    json_output = args.output == "json"
     from logscale_fleet.cli import logs  # after parsing: `--help` needs no logging setup
 
     # The API token given on the command line is redacted from the start; one read from the
@@ -75,32 +106,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     with logs.cli_logging(verbose=args.verbose, secrets=secrets):
         try:
             code: int = args.handler(args)
+            # Flushed here, not at interpreter exit: a reader that left (`| head`) must be
+            # noticed while it can still be handled.
+            sys.stdout.flush()
         except KeyboardInterrupt:
             print("\nlogscale-fleet: interrupted", file=sys.stderr)
+            if json_output:
+                _error_document("interrupted", "KeyboardInterrupt", exit_codes.INTERRUPTED)
             return exit_codes.INTERRUPTED
         except BrokenPipeError:
             return _stdout_closed()
         except Exception as exc:
-            return _report(exc, verbose=args.verbose)
+            return _report(exc, verbose=args.verbose, json_output=json_output)
         return code
 
 
-def _report(exc: Exception, *, verbose: bool) -> int:
+def _report(exc: Exception, *, verbose: bool, json_output: bool) -> int:
     from logscale_fleet.cli import logs
 
     if verbose:
         logs.log_traceback(exc)
     message = logs.scrub(exit_codes.describe(exc))
+    code = exit_codes.exit_code_for(exc)
     print(f"logscale-fleet: error: {message}", file=sys.stderr)
-    return exit_codes.exit_code_for(exc)
+    if json_output:
+        try:
+            _error_document(message, type(exc).__name__, code)
+        except BrokenPipeError:
+            return _stdout_closed()
+    return code
+
+
+def _error_document(message: str, kind: str, code: int) -> None:
+    """The one JSON document a failed command prints with `-o json` (the line on stderr stays)."""
+    document = {"error": {"message": message, "type": kind, "exitCode": code}}
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
 
 
 def _stdout_closed() -> int:
     # The reader went away (`... | head`). Point stdout at devnull so the interpreter's final
-    # flush does not raise again, and exit quietly as other Unix tools do.
+    # flush does not raise again, and end quietly with 141 (128 + SIGPIPE), the status git and
+    # gh end with there (both are killed by the signal): not an error message, not exit 1.
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass
-    return exit_codes.API_ERROR
+    return exit_codes.BROKEN_PIPE

@@ -7,7 +7,10 @@ namespace, and `tokens show TOKEN` or `sandbox serve --token` must not overwrite
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import sys
+from typing import Any
 
 from logscale_fleet import __version__
 
@@ -24,11 +27,49 @@ def positive_float(text: str) -> float:
     return value
 
 
-def add_global_options(parser: argparse.ArgumentParser) -> None:
+def json_requested(argv: list[str]) -> bool:
+    """Whether the command line asks for JSON (`-o json`, `--output=json` ..., anywhere before
+    `--`), judged before parsing so a usage error or `--version` can answer in JSON too."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        if word in ("-o", "--output") and argv[index + 1 : index + 2] == ["json"]:
+            return True
+        if word in ("-ojson", "--output=json", "-o=json"):
+            return True
+    return False
+
+
+class VersionAction(argparse.Action):
+    """`--version`: `logscale-fleet X.Y.Z`, or `{"version": "X.Y.Z"}` with `-o json`."""
+
+    def __init__(
+        self, option_strings: list[str], dest: str, json_requested: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+        self.json_requested = json_requested
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if self.json_requested or getattr(namespace, "output", None) == "json":
+            text = json.dumps({"version": __version__})
+        else:
+            text = f"{parser.prog} {__version__}"
+        sys.stdout.write(text + "\n")
+        parser.exit()
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, json_requested: bool = False) -> None:
     connection = parser.add_argument_group(
         "connection",
         "Where and how to reach LogScale. With no URL configured anywhere (and no API\n"
-        "token), commands use the local sandbox and say so on stderr.",
+        "token), only an interactive terminal outside CI falls back to the local sandbox\n"
+        "(and says so); scripts must pass --sandbox or configure LOGSCALE_URL.",
     )
     connection.add_argument(
         "--url",
@@ -85,7 +126,12 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="debug log on stderr (secrets redacted), tracebacks on errors",
     )
-    general.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    general.add_argument(
+        "--version",
+        action=VersionAction,
+        json_requested=json_requested,
+        help="show the version and exit (JSON with -o json)",
+    )
 
 
 def leaf_options() -> argparse.ArgumentParser:

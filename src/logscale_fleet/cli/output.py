@@ -48,6 +48,18 @@ def mask(value: str) -> str:
     return value[:SHOWN_PREFIX] + ELLIPSIS
 
 
+def shown_input(value: str) -> str:
+    """A value the user typed (a name, an id), quoted for an error line.
+
+    A secret pasted where a name or id belongs must not be echoed back into a terminal log or
+    a CI transcript, and an id cannot be told from a token by its looks: values long enough to
+    be a token are masked like one; shorter ones, never a LogScale token, are shown whole.
+    """
+    if len(value) < MIN_LENGTH_FOR_PREFIX:
+        return printable(repr(value))
+    return repr(mask(value))
+
+
 def token_document(token: Any, *, show_secrets: bool) -> dict[str, Any]:
     """An install token model as its GraphQL-shaped JSON, secrets masked unless asked for."""
     document: dict[str, Any] = token.model_dump(by_alias=True, mode="json")
@@ -80,7 +92,7 @@ def masked_token_document(document: Mapping[str, Any]) -> dict[str, Any]:
 def configuration_label(configuration: Mapping[str, Any] | None) -> str:
     if not configuration:
         return "-"
-    return f"{configuration.get('name')} ({configuration.get('id')})"
+    return printable(f"{configuration.get('name')} ({configuration.get('id')})")
 
 
 class Output:
@@ -106,6 +118,11 @@ class Output:
     def line(self, text: str = "") -> None:
         self.stream.write(text + "\n")
 
+    def text_block(self, text: str) -> None:
+        """Server-provided multi-line text (a configuration's YAML), each line escaped."""
+        for text_line in text.split("\n"):
+            self.line(printable(text_line))
+
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
         for text in render_table(headers, rows):
             self.line(text)
@@ -116,8 +133,11 @@ class Output:
 
 
 def render_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    """Left-aligned columns two spaces apart; the last column is not padded."""
-    table = [list(headers), *[[_one_line(cell) for cell in row] for row in rows]]
+    """Left-aligned columns two spaces apart; the last column is not padded.
+
+    Cells are mostly server-provided (names, ids): escaped, so none can move the cursor,
+    erase a row or reverse the text after it."""
+    table = [list(headers), *[[printable(_one_line(cell)) for cell in row] for row in rows]]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
     lines = []
     for row in table:
@@ -127,9 +147,9 @@ def render_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[
 
 
 def render_fields(pairs: Sequence[tuple[str, str]]) -> list[str]:
-    """`label:  value` lines with the values aligned."""
+    """`label:  value` lines with the values aligned; values escaped as in tables."""
     width = max((len(label) for label, _ in pairs), default=0) + 1
-    return [f"{(label + ':').ljust(width)}  {value}".rstrip() for label, value in pairs]
+    return [f"{(label + ':').ljust(width)}  {printable(value)}".rstrip() for label, value in pairs]
 
 
 def _one_line(value: str) -> str:

@@ -83,10 +83,9 @@ def run_serve(args: argparse.Namespace) -> int:
         from logscale_fleet.sandbox.faults import FaultRule, FaultSpecError
         from logscale_fleet.sandbox.server import generate_token, serve
     except ImportError:
-        raise ConfigurationError(
-            "the sandbox needs the optional dependencies ariadne and uvicorn: "
-            "pip install 'logscale-fleet[sandbox]'"
-        ) from None
+        from logscale_fleet.sandbox.embedded import MISSING_EXTRA
+
+        raise ConfigurationError(MISSING_EXTRA) from None
 
     if not 0 <= args.port <= 65535:
         raise InvalidInputError("--port", f"must be between 0 and 65535, got {args.port}")

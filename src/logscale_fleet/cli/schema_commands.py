@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from logscale_fleet.cli.options import leaf_options
 from logscale_fleet.errors import InvalidInputError
 
 
@@ -14,8 +16,10 @@ def register(commands: Any) -> None:
     schema = commands.add_parser("schema", help="make and check the schema slice")
     schema_commands = schema.add_subparsers(dest="schema_command", metavar="SUBCOMMAND")
     schema_commands.required = True
+    common = leaf_options()
     pull = schema_commands.add_parser(
         "pull",
+        parents=[common],
         help="make the fleet slice from a live LogScale or a full SDL file",
         description="Introspect a live LogScale (--url/--token, or the global options and "
         "LOGSCALE_URL/LOGSCALE_TOKEN; descriptions included, so stability levels survive) or "
@@ -46,6 +50,7 @@ def register(commands: Any) -> None:
 
     check = schema_commands.add_parser(
         "check",
+        parents=[common],
         help="check the operations, generated code, compatibility and stability",
         description=CHECK_DESCRIPTION,
         epilog=CHECK_EPILOG,
@@ -58,7 +63,10 @@ def register(commands: Any) -> None:
         "a live LogScale URL (introspected with the global --token / LOGSCALE_TOKEN)",
     )
     check.add_argument(
-        "--format", choices=("text", "json"), default="text", help="report format (text)"
+        "--format",
+        choices=("text", "json"),
+        default=None,
+        help="report format (default: json with -o json, else text)",
     )
     check.add_argument(
         "--strict", action="store_true", help="also fail on dangerous changes (deprecations ...)"
@@ -119,7 +127,11 @@ def run_pull(args: argparse.Namespace) -> int:
     if args.out:
         Path(args.out).write_text(output, encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
-    else:
+    if getattr(args, "output", "table") == "json":
+        document: dict[str, str | None] = {"source": source_name, "version": version}
+        document.update({"out": args.out} if args.out else {"sdl": output})
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    elif not args.out:
         sys.stdout.write(output)
     return 0
 
@@ -143,7 +155,8 @@ def run_check(args: argparse.Namespace) -> int:
         strict=args.strict,
         include_generated=not args.skip_generated,
     )
-    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    fmt = args.format or ("json" if getattr(args, "output", "table") == "json" else "text")
+    sys.stdout.write(render_json(report) if fmt == "json" else render_text(report))
     return report.exit_code
 
 

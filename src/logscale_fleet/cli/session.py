@@ -1,9 +1,11 @@
 """From the global options to a connected `FleetClient`, and running a command with it.
 
 Which server: `--sandbox` means the in-process sandbox; otherwise `--url` / `LOGSCALE_URL` /
-`HUMIO_ADDRESS` name a LogScale; with none of them (and no API token either) the sandbox is used,
-so `logscale-fleet tokens create my-token` works on a fresh machine. An API token without a URL
-is an error rather than a silent switch to the sandbox: that user meant a real LogScale.
+`HUMIO_ADDRESS` name a LogScale; with none of them (and no API token either) the sandbox is used
+only for a person at an interactive terminal outside CI with no humioctl configuration, and it
+says so; anywhere else that is a usage error, so automation that lost its configuration cannot
+"succeed" against the sandbox. An API token without a URL is an error too: that user meant a
+real LogScale.
 
 Heavy modules (the facade, httpx, pydantic, the generated client) are imported here, inside
 functions, only when a command that needs a server runs.
@@ -13,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from logscale_fleet.cli.exit_codes import UsageError
 from logscale_fleet.cli.output import Output, notice
+from logscale_fleet.cli.terminal import is_terminal
 from logscale_fleet.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -83,10 +88,17 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
                 "an API token is configured but no LogScale URL: pass --url or set "
                 "LOGSCALE_URL (or humioctl's HUMIO_ADDRESS); --sandbox uses the local sandbox"
             )
+        refusal = implicit_sandbox_refusal(env)
+        if refusal is not None:
+            raise UsageError(
+                f"no LogScale URL configured and {refusal}, so the local sandbox is not used "
+                "implicitly: pass --sandbox for it, or set LOGSCALE_URL (or --url) and "
+                "LOGSCALE_TOKEN / LOGSCALE_TOKEN_FILE (or humioctl's HUMIO_ADDRESS, HUMIO_TOKEN)"
+            )
         fleet = FleetClient.sandbox(timeout=timeout)
         notice(
-            "no LogScale URL configured (--url, LOGSCALE_URL): using the local sandbox "
-            f"(state: {_sandbox_state()})"
+            "no LogScale URL configured (--url, LOGSCALE_URL) on an interactive terminal: "
+            f"using the local sandbox (state: {_sandbox_state()}); --sandbox says so explicitly"
         )
         return fleet
     return FleetClient(
@@ -97,6 +109,30 @@ def open_client(args: argparse.Namespace, env: Mapping[str, str] | None = None) 
         ca_cert=args.ca_cert,
         verify=not args.insecure,
     )
+
+
+def implicit_sandbox_refusal(env: Mapping[str, str]) -> str | None:
+    """Why the sandbox may not stand in for an unconfigured LogScale, or None when it may.
+
+    Automation that forgot its configuration must fail, not succeed against a local toy: only
+    a person at a terminal (stdin and stderr both terminals, no CI variable) gets the fallback.
+    """
+    if env.get("CI", "").strip():
+        return "CI is set"
+    if not (is_terminal(sys.stdin) and is_terminal(sys.stderr)):
+        return "this is not an interactive terminal"
+    humioctl = humioctl_config()
+    if humioctl is not None and humioctl.is_file():
+        return f"a humioctl configuration exists ({humioctl})"
+    return None
+
+
+def humioctl_config() -> Path | None:
+    """humioctl's configuration file, where it would be (None when there is no home)."""
+    try:
+        return Path.home() / ".humio" / "config.yaml"
+    except (RuntimeError, KeyError):
+        return None
 
 
 def is_configured(env: Mapping[str, str], names: tuple[str, ...]) -> bool:

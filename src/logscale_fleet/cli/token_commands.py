@@ -18,6 +18,8 @@ from logscale_fleet.cli.output import (
     configuration_label,
     mask,
     notice,
+    printable,
+    shown_input,
     token_document,
     token_fields,
 )
@@ -57,6 +59,12 @@ def register(commands: Any) -> None:
     )
     create.add_argument("name", metavar="NAME", help="token name")
     create.add_argument("--config-id", metavar="ID", help="collector configuration to assign")
+    create.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="create it even if a token with this name exists (LogScale allows it; "
+        "`tokens ensure` reuses the existing one instead)",
+    )
     create.set_defaults(handler=api_command(run_create))
 
     listing = leaf("list", "list install tokens (secrets masked)")
@@ -192,11 +200,14 @@ async def resolve_token(fleet: FleetClient, given: str, *, by_name: bool) -> Ins
     if by_name:
         matches = await fleet.install_tokens.find(given)
         if not matches:
-            raise NotFound(f"no install token is named {given!r} (`tokens list` shows them)")
+            raise NotFound(
+                f"no install token is named {shown_input(given)} (`tokens list` shows them)"
+            )
         if len(matches) > 1:
             shown = ", ".join(mask(t.token) for t in matches)
             raise UsageError(
-                f"{len(matches)} install tokens are named {given!r} ({shown}); pass the token "
+                f"{len(matches)} install tokens are named {shown_input(given)} ({shown}); pass "
+                "the token "
                 "value instead of --by-name (`tokens list --show-secrets` shows the values)"
             )
         return matches[0]
@@ -210,7 +221,7 @@ async def resolve_token(fleet: FleetClient, given: str, *, by_name: bool) -> Ins
 
 
 def describe_token(token: InstallToken) -> str:
-    return f"{token.name} ({mask(token.token)})"
+    return f"{printable(token.name)} ({mask(token.token)})"
 
 
 def show_token(out: Output, token: InstallToken, *, show_secrets: bool) -> None:
@@ -225,9 +236,37 @@ def show_token(out: Output, token: InstallToken, *, show_secrets: bool) -> None:
 
 
 async def run_create(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
-    token = await fleet.install_tokens.create(args.name, config_id=args.config_id)
+    from logscale_fleet.cli.create import ambiguous_create_error
+
+    ensure = ensure_command(args.name, args.config_id)
+    if not args.allow_duplicate:
+        # A second token of the same name is almost always an accident, and it makes later
+        # `ensure`, `apply` and `--by-name` refuse the name as ambiguous.
+        existing = await fleet.install_tokens.find(args.name)
+        if existing:
+            shown = ", ".join(mask(t.token) for t in existing)
+            raise UsageError(
+                f"an install token named {shown_input(args.name)} already exists ({shown}): "
+                f"`{ensure}` reuses it; --allow-duplicate creates another one"
+            )
+    try:
+        token = await fleet.install_tokens.create(args.name, config_id=args.config_id)
+    except Exception as exc:
+        ambiguous = ambiguous_create_error(exc, ensure)
+        if ambiguous is None:
+            raise
+        raise ambiguous from exc
     show_token(out, token, show_secrets=True)
     return 0
+
+
+def ensure_command(name: str, config_id: str | None) -> str:
+    import shlex
+
+    words = ["logscale-fleet", "tokens", "ensure", name]
+    if config_id is not None:
+        words += ["--config-id", config_id]
+    return printable(shlex.join(words))
 
 
 async def run_list(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
@@ -302,7 +341,7 @@ async def run_delete(fleet: FleetClient, args: argparse.Namespace, out: Output) 
     targets: dict[str, InstallToken] = {}
     with Progress(len(args.targets)) as progress:
         for given in args.targets:
-            progress.step(f"looking up {given if args.by_name else mask(given)}")
+            progress.step(f"looking up {shown_input(given) if args.by_name else mask(given)}")
             token = await resolve_token(fleet, given, by_name=args.by_name)
             targets.setdefault(token.token, token)
     if not args.yes:

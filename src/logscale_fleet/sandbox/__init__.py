@@ -7,5 +7,5 @@ through `httpx.ASGITransport`, and `pytest_plugin` offers the `logscale_sandbox`
 
 This package's `__init__` imports nothing: the pytest plugin is loaded in every test run of
 every user who installs the package, and ariadne/uvicorn are an optional extra
-(`pip install logscale-fleet[sandbox]`).
+(`uv tool install '.[sandbox]'` from a checkout; see `logscale_fleet.install_advice`).
 """

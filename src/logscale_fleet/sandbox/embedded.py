@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from logscale_fleet.errors import ConfigurationError
+from logscale_fleet.install_advice import extra_advice
 
 if TYPE_CHECKING:
     from logscale_fleet.sandbox.app import SandboxApp
@@ -56,9 +57,8 @@ __all__ = [
 
 DB_ENV_VAR = "LOGSCALE_FLEET_SANDBOX_DB"
 EMBEDDED_BASE_URL = "http://sandbox.logscale-fleet.invalid"
-MISSING_EXTRA = (
-    "the sandbox needs the optional dependencies ariadne and uvicorn: "
-    "pip install 'logscale-fleet[sandbox]'"
+MISSING_EXTRA = "the sandbox needs the optional dependencies ariadne and uvicorn: " + extra_advice(
+    "sandbox"
 )
 
 

@@ -36,12 +36,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from logscale_fleet.install_advice import extra_advice
+
 if TYPE_CHECKING:
     from logscale_fleet.sandbox.server import ThreadedSandbox
 
 MISSING_EXTRA = (
     "the logscale_sandbox fixture needs the sandbox extra (ariadne, uvicorn): "
-    "pip install 'logscale-fleet[sandbox]'"
+    + extra_advice("sandbox")
 )
 
 
