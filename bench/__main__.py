@@ -1,6 +1,6 @@
 """Run every benchmark part and print one Markdown report (machine, targets, tables).
 
-    uv run --group bench python -m bench [--quick] [--parts percall startup tooling sandbox]
+    uv run --group bench python -m bench [--quick] [--parts percall startup tooling sandbox apply]
                                          [--out FILE]
 
 Parts and what they cost on a 2-core machine with the defaults (about 20 minutes in all):
@@ -9,6 +9,8 @@ Parts and what they cost on a 2-core machine with the defaults (about 20 minutes
   startup   fresh-process start-up, 15 runs per command, bytecode as-is and compiled
   tooling   codegen, schema check (slice, full reference), schema pull
   sandbox   creates per second against the sandbox, concurrency 1 and 50
+  apply     fleet.apply of 200 and 1,000 new tokens vs raw aiohttp at 16 in flight, 20 ms
+            latency (about 2 minutes)
 --quick divides the counts so the whole run takes a few minutes (for checking the harness; the
 figures are noisier). Servers listen on 127.0.0.1 with a free port and are stopped at the end,
 also on Ctrl-C or SIGTERM. Each part can also be run alone: `python -m bench.<part> --help`.
@@ -23,10 +25,10 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import percall, sandbox_throughput, startup, tooling
+from bench import apply_throughput, percall, sandbox_throughput, startup, tooling
 from bench.common import Section, machine_lines, met, run_main, table
 
-PARTS = ("percall", "startup", "tooling", "sandbox")
+PARTS = ("percall", "startup", "tooling", "sandbox", "apply")
 
 
 def progress(message: str) -> None:
@@ -46,6 +48,9 @@ def run_parts(parts: list[str], quick: bool) -> list[Section]:
         "tooling": lambda: tooling.measure(repeat=5 // scale, progress=progress),
         "sandbox": lambda: sandbox_throughput.measure(
             creates=1000 // scale, rounds=3, concurrencies=[1, 50], progress=progress
+        ),
+        "apply": lambda: apply_throughput.measure(
+            sizes=[40, 200] if quick else [200, 1000], rounds=2 if quick else 3, progress=progress
         ),
     }
     sections = []

@@ -28,6 +28,7 @@ from logscale_fleet.resources.install_tokens import EnsureOutcome, InstallTokens
 from logscale_fleet.settings import DEFAULT_TIMEOUT, Settings, Timeouts, resolve_settings
 
 if TYPE_CHECKING:
+    from logscale_fleet.reconcile import ApplyResult, ChangeEvent, Declaration, Plan
     from logscale_graphql.fragments import ConfigurationFields, InstallTokenFields
 
     InstallToken = InstallTokenFields
@@ -170,6 +171,42 @@ class FleetClient:
         )
         client.source = "sandbox"
         return client
+
+    # -- fleet as code (the engine is in logscale_fleet.reconcile) -------------------------
+
+    async def plan(self, declaration: Declaration, prune: bool = False) -> Plan:
+        """The changes that make the server match `declaration` (reads run in parallel).
+        With `prune`, undeclared resources of a declared kind are deleted, never the default
+        install token. Plain data: `plan.to_dict()` is JSON, secrets masked."""
+        from logscale_fleet.reconcile.planner import make_plan
+
+        return await make_plan(self, declaration, prune=prune)
+
+    async def apply(
+        self,
+        plan: Plan,
+        *,
+        concurrency: int = 16,
+        on_change: Callable[[ChangeEvent], None] | None = None,
+        max_deletes: int = 10,
+        result: ApplyResult | None = None,
+    ) -> ApplyResult:
+        """Make the plan's changes in dependency order, `concurrency` at a time; refuses a plan
+        deleting more than `max_deletes`. A failure raises `ApplyError`, whose `result` says
+        what was done; pass `result` to keep that also when the run is cancelled."""
+        from logscale_fleet.reconcile.apply import apply_plan
+
+        return await apply_plan(
+            self,
+            plan,
+            concurrency=concurrency,
+            on_change=on_change,
+            max_deletes=max_deletes,
+            ambiguous_wait=self._settings.timeouts.read,
+            # Looked up at each wait: tests replace the executor's sleep to skip waits.
+            sleep=lambda seconds: self._executor.sleep(seconds),
+            result=result,
+        )
 
     # -- the server itself ----------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""`tokens apply`: file checks and planning as pure functions, then the command end to end."""
+"""`tokens apply` (the token-only alias of `apply`): file checks and token planning as pure
+functions, then the command end to end."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from typing import Any
 
 import pytest
 
-from logscale_fleet.cli.apply import (
-    Change,
+from logscale_fleet.reconcile import Change, Declaration, DeclarationError, DeclaredToken
+from logscale_fleet.reconcile.declaration import parse
+from logscale_fleet.reconcile.plan import FieldChange, InSync
+from logscale_fleet.reconcile.tokens import (
+    TOKENS,
     Configuration,
-    DesiredToken,
     ExistingToken,
-    plan,
+    TokenState,
     resolve_configurations,
 )
-from logscale_fleet.cli.declared import DeclarationError, DeclaredToken, check, parse
 from logscale_fleet.sandbox.server import ThreadedSandbox
 from tests.cli.conftest import DOCS_CONFIG_ID, LINUX_CONFIG_ID, WINDOWS_CONFIG_ID, Run, create
 
@@ -26,10 +28,15 @@ WINDOWS = Configuration(WINDOWS_CONFIG_ID, "windows-events")
 # -- the file ---------------------------------------------------------------------------------
 
 
+def check(source: str, document: Any) -> list[DeclaredToken]:
+    return list(Declaration.from_mapping(document, source).tokens)
+
+
 def problems(document: Any, source: str = "tokens.yaml") -> list[str]:
     with pytest.raises(DeclarationError) as caught:
         check(source, document)
-    return caught.value.problems
+    found: list[str] = caught.value.problems
+    return found
 
 
 def test_both_shapes_and_formats_are_accepted() -> None:
@@ -116,16 +123,24 @@ def test_an_explicitly_empty_set_is_allowed() -> None:
 # -- planning ---------------------------------------------------------------------------------
 
 
+def resolve(declared: list[DeclaredToken], configurations: list[Configuration]) -> Any:
+    found: list[str] = []
+    resolved = resolve_configurations(declared, configurations, found)
+    if found:
+        raise DeclarationError("t.yaml", found)
+    return resolved
+
+
 def test_configurations_resolve_by_id_or_name() -> None:
     declared = [
         DeclaredToken(1, "a", config_id=LINUX_CONFIG_ID),
         DeclaredToken(2, "b", config_name="windows-events"),
         DeclaredToken(3, "c"),
     ]
-    assert resolve_configurations("t", declared, [LINUX, WINDOWS]) == [
-        DesiredToken(1, "a", LINUX),
-        DesiredToken(2, "b", WINDOWS),
-        DesiredToken(3, "c", None),
+    assert resolve(declared, [LINUX, WINDOWS]) == [
+        (1, "a", LINUX),
+        (2, "b", WINDOWS),
+        (3, "c", None),
     ]
 
 
@@ -137,7 +152,7 @@ def test_unknown_and_ambiguous_configurations_are_all_reported() -> None:
         DeclaredToken(3, "c", config_name="linux-syslog"),
     ]
     with pytest.raises(DeclarationError) as caught:
-        resolve_configurations("t.yaml", declared, [LINUX, WINDOWS, twin])
+        resolve(declared, [LINUX, WINDOWS, twin])
     assert caught.value.problems == [
         "item 1: config_id: no configuration has the id 'nope' (`configs list` shows them)",
         "item 2: config_name: no configuration is named 'nope' (known: linux-syslog, "
@@ -147,12 +162,28 @@ def test_unknown_and_ambiguous_configurations_are_all_reported() -> None:
     ]
 
 
+def diff(declared: list[DeclaredToken], state: TokenState, *, prune: bool) -> Any:
+    found: list[str] = []
+    part = TOKENS.diff(declared, state, prune=prune, problems=found)
+    if found:
+        raise DeclarationError("t.yaml", found)
+    return part
+
+
+def configuration(before: Configuration | None, after: Configuration | None) -> FieldChange:
+    return FieldChange(
+        "configuration",
+        before.document() if before else None,
+        after.document() if after else None,
+    )
+
+
 def test_plan_creates_updates_keeps_and_prunes() -> None:
-    desired = [
-        DesiredToken(1, "new", LINUX),
-        DesiredToken(2, "moved", WINDOWS),
-        DesiredToken(3, "same", LINUX),
-        DesiredToken(4, "unassigned", None),
+    declared = [
+        DeclaredToken(1, "new", config_id=LINUX_CONFIG_ID),
+        DeclaredToken(2, "moved", config_id=WINDOWS_CONFIG_ID),
+        DeclaredToken(3, "same", config_id=LINUX_CONFIG_ID),
+        DeclaredToken(4, "unassigned"),
     ]
     existing = [
         ExistingToken("moved", "tok-moved", LINUX),
@@ -161,33 +192,76 @@ def test_plan_creates_updates_keeps_and_prunes() -> None:
         ExistingToken("stray", "tok-stray", None),
         ExistingToken("default", "tok-default", None),
     ]
+    state = TokenState(existing, [LINUX, WINDOWS], default=existing[-1])
+    part = diff(declared, state, prune=False)
     expected = [
-        Change("create", "new", None, LINUX),
-        Change("update", "moved", "tok-moved", WINDOWS, LINUX),
-        Change("unchanged", "same", "tok-same", LINUX),
-        Change("update", "unassigned", "tok-un", None, WINDOWS),
+        Change(
+            "create",
+            "install_token",
+            "new",
+            (configuration(None, LINUX),),
+            {"config_id": LINUX_CONFIG_ID},
+            item=1,
+        ),
+        Change(
+            "update",
+            "install_token",
+            "moved",
+            (configuration(LINUX, WINDOWS),),
+            {"config_id": WINDOWS_CONFIG_ID},
+            item=2,
+        ),
+        Change(
+            "update",
+            "install_token",
+            "unassigned",
+            (configuration(WINDOWS, None),),
+            {"config_id": None},
+            item=4,
+        ),
     ]
-    assert plan("t", desired, existing, prune=False) == expected
-    pruned = plan("t", desired, existing, prune=True, protected=frozenset({"tok-default"}))
-    assert pruned == [*expected, Change("delete", "stray", "tok-stray", None)]
+    assert part.changes == expected
+    assert [c.target for c in part.changes] == [None, "tok-moved", "tok-un"]
+    assert part.unchanged == [InSync("install_token", "same")]
+    assert part.notes == []
+    pruned = diff(declared, state, prune=True)
+    assert pruned.changes == [
+        *expected,
+        Change("delete", "install_token", "stray", (configuration(None, None),)),
+    ]
+    assert pruned.changes[-1].target == "tok-stray"
+    assert pruned.notes == [
+        "--prune keeps the default install token 'default' (`tokens delete` removes it)"
+    ]
 
 
 def test_plan_refuses_a_declared_name_the_server_has_twice() -> None:
     existing = [ExistingToken("web", "t1", None), ExistingToken("web", "t2", None)]
     with pytest.raises(DeclarationError, match="2 install tokens on the server are named 'web'"):
-        plan("t", [DesiredToken(1, "web", None)], existing, prune=False)
+        diff([DeclaredToken(1, "web")], TokenState(existing, []), prune=False)
 
 
 def test_change_documents_mask_token_values() -> None:
-    change = Change("update", "web", "abcdefghijklmnop", WINDOWS, LINUX)
-    assert change.document() == {
+    change = Change(
+        "update",
+        "install_token",
+        "web",
+        (configuration(LINUX, WINDOWS),),
+        target="abcdefghijklmnop",
+    )
+    assert "abcdefghijklmnop" not in repr(change)
+    assert change.to_dict() == {
         "action": "update",
+        "kind": "install_token",
         "name": "web",
-        "token": "abcd\u2026",
-        "configId": WINDOWS_CONFIG_ID,
-        "configName": "windows-events",
-        "previousConfigId": LINUX_CONFIG_ID,
-        "previousConfigName": "linux-syslog",
+        "target": "abcd\u2026",
+        "fields": [
+            {
+                "field": "configuration",
+                "from": {"id": LINUX_CONFIG_ID, "name": "linux-syslog"},
+                "to": {"id": WINDOWS_CONFIG_ID, "name": "windows-events"},
+            }
+        ],
     }
 
 
@@ -235,12 +309,14 @@ def test_dry_run_prints_the_plan_and_changes_nothing(
     assert server_state(cli) == before
 
     table = cli("tokens", "apply", str(declaration), "--dry-run")
-    assert table.out.splitlines()[0].split() == ["ACTION", "NAME", "TOKEN", "CONFIGURATION"]
-    assert "update  web" in table.out
-    assert "docs-example -> linux-syslog" in table.out
-    assert table.out.splitlines()[-1] == (
-        "plan: 2 to create, 1 to update, 0 to delete, 0 unchanged (dry run: nothing changed)"
-    )
+    lines = table.out.splitlines()
+    assert lines[0].startswith("~ install token web (")
+    assert lines[0].endswith("configuration: docs-example -> linux-syslog")
+    assert lines[1:3] == [
+        "+ install token win  configuration: windows-events",
+        "+ install token spare  configuration: none",
+    ]
+    assert lines[-1] == "Plan: 2 to create, 1 to update, 0 to delete (0 unchanged)"
     assert server_state(cli) == before
 
 
@@ -252,7 +328,8 @@ def test_apply_twice_is_a_no_op_the_second_time(
     assert first.code == 0, first.err
     assert first.json()["summary"] == {"create": 2, "update": 1, "delete": 0, "unchanged": 0}
     created = [c for c in first.json()["changes"] if c["action"] == "create"]
-    assert all(c["token"].endswith("\u2026") for c in created)
+    assert len(created) == 2
+    assert all(c["target"].endswith("\u2026") for c in created)
     after = server_state(cli)
     assert after == {
         "default": None,
@@ -262,7 +339,7 @@ def test_apply_twice_is_a_no_op_the_second_time(
     }
     second = cli("tokens", "apply", str(declaration))
     assert second.code == 0
-    assert second.out.splitlines()[-1].endswith("created 0, updated 0, deleted 0, unchanged 3")
+    assert second.out.splitlines() == ["Plan: 0 to create, 0 to update, 0 to delete (3 unchanged)"]
     assert server_state(cli) == after
 
 
@@ -271,12 +348,13 @@ def test_prune_deletes_undeclared_tokens_but_keeps_the_default(
 ) -> None:
     create(cli, "stray-1")
     create(cli, "stray-2")
-    result = cli("tokens", "apply", str(declaration), "--prune")
+    result = cli("tokens", "apply", str(declaration), "--prune", "--yes")
     assert result.code == 0, result.err
-    assert "deleted  stray-1" in result.out
+    assert "- install token stray-1 (" in result.out
+    assert "deleted install token stray-1 (" in result.out
     assert "keeps the default install token 'default'" in result.err
     assert set(server_state(cli)) == {"default", "web", "win", "spare"}
-    again = cli("-o", "json", "tokens", "apply", str(declaration), "--prune")
+    again = cli("-o", "json", "tokens", "apply", str(declaration), "--prune", "--yes")
     assert again.json()["summary"] == {"create": 0, "update": 0, "delete": 0, "unchanged": 3}
 
 
@@ -294,7 +372,7 @@ def test_toml_and_stdin(
     toml = tmp_path / "tokens.toml"
     toml.write_text('[[tokens]]\nname = "from-toml"\nconfig_id = "123456"\n', encoding="utf-8")
     assert cli("tokens", "apply", str(toml)).code == 0
-    monkeypatch.setattr("sys.stdin", io.StringIO("- name: from-stdin\n"))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"- name: from-stdin\n")))
     result = cli("-o", "json", "tokens", "apply", "-")
     assert result.json()["file"] == "<stdin>"
     assert server_state(cli) == {"default": None, "from-toml": DOCS_CONFIG_ID, "from-stdin": None}

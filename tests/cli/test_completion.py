@@ -63,13 +63,23 @@ def run_shell(argv: list[str]) -> str:
 
 def test_the_tree_mirrors_the_parser() -> None:
     root = tree(build_parser())
-    assert list(root.commands) == ["tokens", "configs", "schema", "sandbox", "completion"]
+    assert list(root.commands) == [
+        "tokens",
+        "configs",
+        "plan",
+        "apply",
+        "schema",
+        "sandbox",
+        "completion",
+    ]
     tokens = root.commands["tokens"][1]
     assert "install-command" in tokens.commands
     options = {f: o for o in tokens.commands["list"][1].options for f in o.flags}
     assert options["--sort"].choices == ["name", "config"]
     assert not options["--show-secrets"].takes_value
     assert tokens.commands["apply"][1].positional_files
+    assert root.commands["plan"][1].positional_files
+    assert root.commands["apply"][1].positional_files
     assert {f: o for o in root.options for f in o.flags}["--token-file"].files
 
 
@@ -80,7 +90,7 @@ def test_bash_completion_completes(cli: Run, tmp_path: Path) -> None:
     run_shell(["bash", "-n", str(path)])
     driver = BASH_DRIVER.format(script=path, folder=tmp_path)
     assert run_shell(["bash", "-c", driver]).splitlines() == [
-        "tokens configs schema sandbox completion",
+        "tokens configs plan apply schema sandbox completion",
         "create list show rename assign delete ensure install-command apply",
         "table json",
         "list",

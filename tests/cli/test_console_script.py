@@ -96,7 +96,7 @@ def test_piped_apply_shows_no_progress(served_env: dict[str, str], tmp_path: Pat
     result = run("tokens", "apply", str(declaration), env=served_env)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # stderr is a pipe here: no progress, nothing extra
-    assert "created 5" in result.stdout
+    assert "Apply complete: 5 created" in result.stdout
 
 
 def test_exit_code_and_error_line_from_the_real_process(served_env: dict[str, str]) -> None:
@@ -149,8 +149,8 @@ def test_apply_on_a_terminal_shows_progress(served_env: dict[str, str], tmp_path
     finally:
         os.close(controller)
     assert done.returncode == 0
-    assert b"[1/3] create a" in drawn
-    assert b"[3/3] create c" in drawn
+    assert b"[1/3] created install token " in drawn
+    assert b"[3/3] created install token " in drawn
     assert b"[" not in done.stdout.split(b"\n", 1)[0]  # stdout carries only the report
 
 

@@ -41,6 +41,11 @@ async def test_lifecycle(sandbox: ThreadedSandbox, backend: HttpBackend) -> None
         assert unassigned.assigned_configuration is None
         reassigned = await fleet.install_tokens.assign_configuration(created.token, configs[1].id)
         assert reassigned.assigned_configuration is not None
+        assert reassigned.assigned_configuration.id == configs[1].id
+        stored = await fleet.install_tokens.get(created.token)
+        assert stored is not None
+        assert stored.assigned_configuration is not None
+        assert stored.assigned_configuration.id == configs[1].id
 
         assert created.token in {t.token for t in await fleet.install_tokens.list()}
         assert await fleet.install_tokens.default() is not None

@@ -146,7 +146,23 @@ def parsed(path: Path) -> tuple[bool, Any]:
 
 
 def _yaml(text: str) -> Any:
-    return yaml.safe_load(text)
+    document = yaml.safe_load(text)
+    if _contains_itself(document, set()):
+        # An alias inside the node it names: infinite when expanded, so not a readable file.
+        raise ValueError("self-referential YAML")
+    return document
+
+
+def _contains_itself(value: Any, path: set[int]) -> bool:
+    if not isinstance(value, (list, dict)):
+        return False
+    if id(value) in path:
+        return True
+    path.add(id(value))
+    children = value.values() if isinstance(value, dict) else value
+    found = any(_contains_itself(child, path) for child in children)
+    path.discard(id(value))
+    return found
 
 
 def _toml(text: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from typing import Any
@@ -71,11 +72,13 @@ async def test_assign_none_unassigns_with_an_explicit_null(
     assert token.assigned_configuration is None
 
 
+@pytest.mark.parametrize("answer", [True, False])
 async def test_delete_returns_the_servers_answer(
-    fleet: RecordingFleetClient, httpx_mock: HTTPXMock
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock, answer: bool
 ) -> None:
-    httpx_mock.add_response(json=data(deleteFleetInstallToken=True))
-    assert await fleet.install_tokens.delete("tok") is True
+    httpx_mock.add_response(json=data(deleteFleetInstallToken=answer))
+    assert await fleet.install_tokens.delete("tok") is answer
+    assert bodies(httpx_mock)[0]["variables"] == {"token": "tok"}
 
 
 async def test_default_token_may_be_absent(
@@ -143,6 +146,7 @@ async def test_get_configuration(fleet: RecordingFleetClient, httpx_mock: HTTPXM
     httpx_mock.add_response(json=data(logCollectorConfiguration=CONFIGURATION))
     config = await fleet.configurations.get("cfg-0001")
     assert config.name == "linux-syslog"
+    assert bodies(httpx_mock)[0]["variables"] == {"id": "cfg-0001"}
 
 
 # -- ensure ------------------------------------------------------------------------------
@@ -180,6 +184,11 @@ async def test_ensure_creates_a_missing_token(
     httpx_mock.add_response(json=data(createFleetInstallToken=install_token("web")))
     token, created = await fleet.install_tokens.ensure("web", config_id="cfg-0001")
     assert (token.name, created) == ("web", True)
+    create = bodies(httpx_mock)[1]
+    assert create["operationName"] == "CreateFleetInstallToken"
+    assert create["variables"] == {"name": "web", "configId": "cfg-0001"}
+    # Nothing is held for the name once the ensure is over.
+    assert len(fleet.install_tokens._ensure_locks) == 0
 
 
 async def test_ensure_after_an_ambiguous_create_finds_the_token_that_landed(
@@ -342,6 +351,7 @@ async def test_ensure_gives_a_timed_out_create_time_to_land(
     assert fleet.waits == [30.0]
     operations = [b["operationName"] for b in bodies(httpx_mock)]
     assert operations.count("CreateFleetInstallToken") == 1
+    assert bodies(httpx_mock)[1]["variables"] == {"name": "web", "configId": "cfg-0001"}
 
 
 @pytest.mark.parametrize(
@@ -369,3 +379,19 @@ async def test_reconcile_says_what_it_did(
     outcome = await fleet.install_tokens.reconcile("web", config_id=wanted)
     assert outcome.action == action
     assert outcome.token.name == "web"
+
+
+async def test_concurrent_ensures_of_one_name_share_a_lock_then_release_it(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=data(fleetInstallationTokens=[]))
+    httpx_mock.add_response(json=data(createFleetInstallToken=install_token("web")))
+    httpx_mock.add_response(json=data(fleetInstallationTokens=[install_token("web")]))
+    first, second = await asyncio.gather(
+        fleet.install_tokens.ensure("web", config_id="cfg-0001"),
+        fleet.install_tokens.ensure("web", config_id="cfg-0001"),
+    )
+    assert sorted([first[1], second[1]]) == [False, True]
+    operations = [b["operationName"] for b in bodies(httpx_mock)]
+    assert operations.count("CreateFleetInstallToken") == 1
+    assert len(fleet.install_tokens._ensure_locks) == 0

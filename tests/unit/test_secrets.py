@@ -122,3 +122,60 @@ async def test_successful_results_do_not_show_secrets_in_reprs(
         for secret in SECRETS:
             assert secret not in shown
     assert token.token == INSTALL_TOKEN_VALUE
+
+
+def _our_frames(error: BaseException) -> list[Any]:
+    """Frames of this package and the generated one in the error and everything it chains."""
+    frames: list[Any] = []
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if "logscale_fleet" in name or "logscale_graphql" in name:
+                frames.append(tb.tb_frame)
+            tb = tb.tb_next
+        pending += [current.__cause__, current.__context__]
+    return frames
+
+
+@pytest.mark.parametrize(
+    "fail",
+    [
+        lambda mock: mock.add_response(status_code=500, text="boom"),
+        lambda mock: mock.add_exception(httpx.ReadTimeout("slow")),
+        lambda mock: mock.add_response(json={"errors": [{"message": "no"}]}),
+    ],
+    ids=["5xx", "read-timeout", "graphql-error"],
+)
+async def test_a_locals_dump_of_a_failed_call_shows_no_api_token(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock, fail: Scenario
+) -> None:
+    """What pytest -l or Sentry would print: every local of every frame of ours, by repr."""
+    fail(httpx_mock)
+    with pytest.raises(LogScaleError) as caught:
+        await fleet.install_tokens.create("web", max_retries=0)
+    frames = _our_frames(caught.value)
+    names = {frame.f_code.co_name for frame in frames}
+    # The frames that hold the headers are in the dump: the call path and the base client.
+    assert {"call", "create"} <= names
+    if caught.typename == "TimeoutError":
+        assert "execute" in names
+    for frame in frames:
+        for local, value in frame.f_locals.items():
+            shown = repr(value)
+            assert API_TOKEN not in shown, f"{frame.f_code.co_name}() local {local!r} leaks it"
+
+
+def test_the_header_holder_masks_authorization_in_its_repr() -> None:
+    from logscale_fleet._core.executor import RequestHeaders
+
+    held = RequestHeaders({"Authorization": f"Bearer {API_TOKEN}", "User-Agent": "x"})
+    assert API_TOKEN not in repr(held)
+    assert "'User-Agent': 'x'" in repr(held)
+    assert dict(held.items())["Authorization"] == f"Bearer {API_TOKEN}"

@@ -62,7 +62,7 @@ async def paged(
             )
         if pages >= max_pages:
             raise InvalidResponseError(
-                f"{operation}: the server sent more than {max_pages} pages of {page_size}, more "
-                "than its totalResults allows; stopped reading",
+                f"{operation}: the server kept sending full pages past the {max_pages} pages of "
+                f"{page_size} its first totalResults allows; stopped reading",
                 operation=operation,
             )

@@ -1,283 +1,264 @@
-"""`tokens apply`: plan the changes that make the server match a declaration, then make them.
+"""`plan`, `apply` and `tokens apply`: run the reconcile engine and render what it says.
 
-Planning is pure (`resolve_configurations`, `plan`: plain data in, plain data out) so its rules
-are unit-tested without a server. `apply_declared` reads the server once (every token, and the
-configurations when the file names any), plans, and unless --dry-run executes the plan in order:
-creates, updates, then deletes (last, so a failure part-way never leaves fewer tokens than
-declared).
-
-Why not `ensure_install_token` per item: it lists every token on each call, which is quadratic
-for a fleet-sized file; one listing plus targeted mutations gives the same result. A create that
-fails ambiguously is safe here too: the next run finds the token by name and leaves it alone.
-
-Tokens are matched by name. The default install token is never deleted by --prune (LogScale
-hands it out to collectors that enrol without one); `tokens delete` can still remove it.
+The engine (logscale_fleet.reconcile) plans and applies; this module only decides what to ask
+the person at the terminal (confirming deletes), shows progress, and renders plans and results:
+`+ create`, `~ update` with the difference, `- delete`, a summary line. Every server-provided
+string in a line goes through `printable()`, so an escape sequence in a token's name cannot
+hide a delete row; JSON output is exact and one document.
 """
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from logscale_fleet.cli.declared import DeclarationError, DeclaredToken
-from logscale_fleet.cli.exit_codes import CommandError
-from logscale_fleet.cli.output import Output, mask, notice, render_table
-from logscale_fleet.cli.terminal import Progress
+from logscale_fleet.cli.exit_codes import CHANGES_PENDING, UsageError
+from logscale_fleet.cli.output import Output, notice, printable
+from logscale_fleet.cli.terminal import Progress, confirm, stdin_is_terminal
 
 if TYPE_CHECKING:
     from logscale_fleet.client import FleetClient
+    from logscale_fleet.reconcile import ApplyResult, ChangeEvent
+    from logscale_fleet.reconcile.plan import Change, FieldChange, Plan
 
-Action = Literal["create", "update", "delete", "unchanged"]
-PAST = {"create": "created", "update": "updated", "delete": "deleted", "unchanged": "unchanged"}
-ACTIONS: tuple[Action, ...] = ("create", "update", "delete", "unchanged")
-
-
-@dataclass(frozen=True)
-class Configuration:
-    id: str
-    name: str
+SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+# The engine's words, here too so that `--help` need not import the engine (and asyncio).
+PAST = {"create": "created", "update": "updated", "delete": "deleted"}
+MAX_CONCURRENCY = 256
 
 
-@dataclass(frozen=True)
-class ExistingToken:
-    name: str
-    token: str
-    config: Configuration | None
+def load_declaration(args: argparse.Namespace, *, tokens_only: bool = False) -> None:
+    """Before connecting: every problem in the file is reported without touching a server."""
+    from logscale_fleet.reconcile import Declaration
+
+    declaration = Declaration.load(args.file)
+    if tokens_only and set(declaration.kinds) - {"tokens"}:
+        raise UsageError(
+            f"{declaration.source}: `tokens apply` takes files that declare only tokens; "
+            "use `logscale-fleet apply` for the whole file"
+        )
+    args.declaration = declaration
 
 
-@dataclass(frozen=True)
-class DesiredToken:
-    item: int
-    name: str
-    config: Configuration | None
-
-
-@dataclass(frozen=True)
-class Change:
-    action: Action
-    name: str
-    token: str | None  # the existing token's value; for a create, the new one once made
-    config: Configuration | None  # what the token has after the change
-    previous_config: Configuration | None = None  # updates only
-
-    def document(self) -> dict[str, Any]:
-        """JSON shape: GraphQL-style camelCase keys, the token value masked."""
-        return {
-            "action": self.action,
-            "name": self.name,
-            "token": mask(self.token) if self.token else None,
-            "configId": self.config.id if self.config else None,
-            "configName": self.config.name if self.config else None,
-            "previousConfigId": self.previous_config.id if self.previous_config else None,
-            "previousConfigName": self.previous_config.name if self.previous_config else None,
-        }
-
-
-def resolve_configurations(
-    source: str, declared: Sequence[DeclaredToken], configurations: Sequence[Configuration]
-) -> list[DesiredToken]:
-    """Turn config_id / config_name into configurations; every unknown one is a problem."""
-    by_id = {c.id: c for c in configurations}
-    by_name: dict[str, list[Configuration]] = {}
-    for configuration in configurations:
-        by_name.setdefault(configuration.name, []).append(configuration)
-    problems: list[str] = []
-    desired: list[DesiredToken] = []
-    for token in declared:
-        config: Configuration | None = None
-        where = f"item {token.item}"
-        if token.config_id is not None:
-            config = by_id.get(token.config_id)
-            if config is None:
-                problems.append(
-                    f"{where}: config_id: no configuration has the id {token.config_id!r} "
-                    "(`configs list` shows them)"
-                )
-        elif token.config_name is not None:
-            matches = by_name.get(token.config_name, [])
-            if len(matches) == 1:
-                config = matches[0]
-            elif not matches:
-                known = ", ".join(sorted(by_name)) or "none"
-                problems.append(
-                    f"{where}: config_name: no configuration is named {token.config_name!r} "
-                    f"(known: {known})"
-                )
-            else:
-                ids = ", ".join(c.id for c in matches)
-                problems.append(
-                    f"{where}: config_name: {len(matches)} configurations are named "
-                    f"{token.config_name!r} ({ids}); use config_id"
-                )
-        desired.append(DesiredToken(token.item, token.name, config))
-    if problems:
-        raise DeclarationError(source, problems)
-    return desired
-
-
-def plan(
-    source: str,
-    desired: Sequence[DesiredToken],
-    existing: Sequence[ExistingToken],
-    *,
-    prune: bool,
-    protected: frozenset[str] = frozenset(),
-) -> list[Change]:
-    """The changes, declared order first, then deletions (with `prune`) in server order.
-
-    `protected` token values are never deleted. A declared name that more than one server
-    token has is a problem: which one to keep is not ours to guess.
-    """
-    by_name: dict[str, list[ExistingToken]] = {}
-    for token in existing:
-        by_name.setdefault(token.name, []).append(token)
-    problems: list[str] = []
-    changes: list[Change] = []
-    for wanted in desired:
-        matches = by_name.get(wanted.name, [])
-        if len(matches) > 1:
-            problems.append(
-                f"item {wanted.item}: name: {len(matches)} install tokens on the server are named "
-                f"{wanted.name!r}; delete or rename the extras (`tokens list`) and apply again"
-            )
-            continue
-        if not matches:
-            changes.append(Change("create", wanted.name, None, wanted.config))
-            continue
-        current = matches[0]
-        if _config_id(current.config) == _config_id(wanted.config):
-            changes.append(Change("unchanged", wanted.name, current.token, current.config))
-        else:
-            changes.append(
-                Change("update", wanted.name, current.token, wanted.config, current.config)
-            )
-    if problems:
-        raise DeclarationError(source, problems)
-    if prune:
-        declared_names = {wanted.name for wanted in desired}
-        for token in existing:
-            if token.name not in declared_names and token.token not in protected:
-                changes.append(Change("delete", token.name, token.token, token.config))
-    return changes
-
-
-def _config_id(config: Configuration | None) -> str | None:
-    return config.id if config is not None else None
-
-
-def summary(changes: Sequence[Change]) -> dict[str, int]:
-    return {action: sum(1 for c in changes if c.action == action) for action in ACTIONS}
-
-
-# -- against the server -----------------------------------------------------------------------
-
-
-async def apply_declared(
-    fleet: FleetClient,
-    source: str,
-    declared: Sequence[DeclaredToken],
-    *,
-    dry_run: bool,
-    prune: bool,
-    out: Output,
-) -> int:
-    """Plan against the server and, unless `dry_run`, make the changes; report them."""
-    configurations: list[Configuration] = []
-    if any(t.config_id is not None or t.config_name is not None for t in declared):
-        configurations = [Configuration(c.id, c.name) for c in await fleet.configurations.list()]
-    desired = resolve_configurations(source, declared, configurations)
-    existing = [_existing(t) for t in await fleet.install_tokens.list()]
-    protected: frozenset[str] = frozenset()
-    if prune:
-        default = await fleet.install_tokens.default()
-        if default is not None:
-            protected = frozenset({default.token})
-            if default.name not in {d.name for d in desired}:
-                notice(
-                    f"--prune keeps the default install token {default.name!r} "
-                    "(`tokens delete` removes it)"
-                )
-    changes = plan(source, desired, existing, prune=prune, protected=protected)
-    if not dry_run:
-        changes = await execute(fleet, changes)
-    report(out, source, changes, dry_run=dry_run)
+async def run_plan(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    plan = await _plan(fleet, args)
+    if out.json:
+        out.document({**plan.to_dict(), "dryRun": True})
+    else:
+        render_plan(out, plan)
+    if getattr(args, "detailed_exitcode", False) and not plan.in_sync:
+        return CHANGES_PENDING
     return 0
 
 
-def _existing(token: Any) -> ExistingToken:
-    assigned = token.assigned_configuration
-    config = Configuration(assigned.id, assigned.name) if assigned is not None else None
-    return ExistingToken(token.name, token.token, config)
-
-
-async def execute(fleet: FleetClient, changes: Sequence[Change]) -> list[Change]:
-    """Make the changes in order; returns them with new tokens' values filled in."""
-    work = [c for c in changes if c.action != "unchanged"]
-    done: list[Change] = []
-    try:
-        with Progress(len(work)) as progress:
-            for change in work:
-                progress.step(f"{change.action} {change.name}")
-                done.append(await _execute_one(fleet, change))
-    except BaseException:
-        # The progress line is gone by now; say what did happen before the error line.
-        if done:
-            listed = ", ".join(f"{PAST[c.action]} {c.name}" for c in done)
-            notice(f"made {len(done)} of {len(work)} changes before this failure: {listed}")
-        raise
-    made = iter(done)
-    return [c if c.action == "unchanged" else next(made) for c in changes]
-
-
-async def _execute_one(fleet: FleetClient, change: Change) -> Change:
-    config_id = _config_id(change.config)
-    if change.action == "create":
-        created = await fleet.install_tokens.create(change.name, config_id=config_id)
-        return replace(change, token=created.token)
-    assert change.token is not None
-    if change.action == "update":
-        await fleet.install_tokens.assign_configuration(change.token, config_id)
-    elif change.action == "delete" and not await fleet.install_tokens.delete(change.token):
-        raise CommandError(f"the server did not delete {change.name!r} (it answered false)")
-    return change
-
-
-def report(out: Output, source: str, changes: Sequence[Change], *, dry_run: bool) -> None:
-    counts = summary(changes)
+async def run_apply(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    if getattr(args, "dry_run", False):
+        return await run_plan(fleet, args, out)
+    plan = await _plan(fleet, args)
+    if not out.json:
+        render_plan(out, plan)
+    if plan.in_sync:
+        if out.json:
+            result = await fleet.apply(plan)
+            out.document({**result.to_dict(), "dryRun": False})
+        return 0
+    _allow_deletes(plan, args)
+    result = await _execute(fleet, plan, args)
     if out.json:
-        out.document(
-            {
-                "file": source,
-                "dryRun": dry_run,
-                "changes": [c.document() for c in changes],
-                "summary": counts,
-            }
-        )
-        return
-    rows = [
-        (
-            change.action if dry_run else PAST[change.action],
-            change.name,
-            mask(change.token) if change.token else "-",
-            _config_column(change),
-        )
-        for change in changes
-    ]
-    if rows:
-        for line in render_table(("ACTION", "NAME", "TOKEN", "CONFIGURATION"), rows):
-            out.line(line)
-    if dry_run:
-        totals = ", ".join(f"{counts[a]} to {a}" for a in ("create", "update", "delete"))
-        out.line(f"plan: {totals}, {counts['unchanged']} unchanged (dry run: nothing changed)")
+        out.document({**result.to_dict(), "dryRun": False})
     else:
-        totals = ", ".join(f"{PAST[a]} {counts[a]}" for a in ACTIONS)
-        out.line(f"{source}: {totals}")
+        render_result(out, result)
+    return 0
 
 
-def _config_column(change: Change) -> str:
-    name = change.config.name if change.config else "none"
-    if change.action == "update":
-        before = change.previous_config.name if change.previous_config else "none"
-        return f"{before} -> {name}"
-    return name
+async def _plan(fleet: FleetClient, args: argparse.Namespace) -> Plan:
+    plan = await fleet.plan(args.declaration, prune=args.prune)
+    for note in plan.notes:
+        notice(printable(note))
+    return plan
+
+
+def _allow_deletes(plan: Plan, args: argparse.Namespace) -> None:
+    """The guards on deleting: --max-deletes, then a person's yes or --yes."""
+    deletes = plan.deletes
+    if not deletes:
+        return
+    count = f"{len(deletes)} resource{'s' if len(deletes) != 1 else ''}"
+    if len(deletes) > args.max_deletes:
+        raise UsageError(
+            f"the plan deletes {count}, more than --max-deletes {args.max_deletes}; nothing "
+            "changed (raise --max-deletes if that is what you want)"
+        )
+    if args.yes:
+        return
+    if not stdin_is_terminal():
+        raise UsageError(
+            f"refusing to delete {count} without --yes: standard input is not a terminal, so "
+            "nobody can confirm; nothing changed"
+        )
+    listed = ", ".join(printable(c.label) for c in deletes[:20])
+    more = f" and {len(deletes) - 20} more" if len(deletes) > 20 else ""
+    if not confirm(f"Apply, deleting {count} ({listed}{more})?"):
+        raise UsageError("nothing changed (not confirmed)")
+
+
+async def _execute(fleet: FleetClient, plan: Plan, args: argparse.Namespace) -> ApplyResult:
+    from logscale_fleet.reconcile import ApplyError, ApplyResult
+
+    result = ApplyResult()
+    with Progress(len(plan.changes)) as progress:
+
+        def on_change(event: ChangeEvent) -> None:
+            if event.status != "started":
+                word = PAST[event.change.action] if event.status == "done" else "failed"
+                progress.step(f"{word} {printable(event.change.label)}")
+
+        try:
+            return await fleet.apply(
+                plan,
+                concurrency=args.concurrency,
+                on_change=on_change,
+                max_deletes=args.max_deletes,
+                result=result,
+            )
+        except ApplyError as error:
+            progress.close()
+            _say_what_was_done(result, "this failure")
+            # The first failure decides the error line and the exit code.
+            raise error.result.failed[0].error from None
+        except BaseException:
+            progress.close()
+            _say_what_was_done(result, "the interruption")
+            raise
+
+
+def _say_what_was_done(result: ApplyResult, what: str) -> None:
+    total = (
+        len(result.done) + len(result.failed) + len(result.interrupted) + len(result.not_started)
+    )
+    if result.done:
+        listed = ", ".join(
+            f"{PAST[a.change.action]} {printable(a.change.name)}" for a in result.done[:50]
+        )
+        more = f" and {len(result.done) - 50} more" if len(result.done) > 50 else ""
+        notice(f"made {len(result.done)} of {total} changes before {what}: {listed}{more}")
+    else:
+        notice(f"made none of {total} changes before {what}")
+    if result.interrupted:
+        listed = ", ".join(printable(c.label) for c in result.interrupted[:50])
+        notice(f"in flight, may or may not have happened: {listed}")
+    notice("run the same command again to finish: it plans from what the server has now")
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def render_plan(out: Output, plan: Plan) -> None:
+    for change in plan.changes:
+        out.line(plan_line(change))
+    counts = plan.summary()
+    out.line(
+        f"Plan: {counts['create']} to create, {counts['update']} to update, "
+        f"{counts['delete']} to delete ({counts['unchanged']} unchanged)"
+    )
+
+
+def plan_line(change: Change) -> str:
+    from logscale_fleet.reconcile.plan import mask
+
+    head = f"{SYMBOLS[change.action]} {change.kind.replace('_', ' ')} {printable(change.name)}"
+    if change.target:
+        head += f" ({mask(change.target)})"
+    details = _details(change.action, change.fields)
+    return f"{head}  {details}" if details else head
+
+
+def _details(action: str, fields: Sequence[FieldChange]) -> str:
+    parts = []
+    for field in fields:
+        if action == "create":
+            parts.append(f"{field.field}: {_value(field.after)}")
+        elif action == "update":
+            parts.append(f"{field.field}: {_value(field.before)} -> {_value(field.after)}")
+        else:
+            parts.append(f"{field.field}: {_value(field.before)}")
+    return ", ".join(parts)
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, dict) and "name" in value:
+        return printable(str(value["name"]))
+    return printable(str(value))
+
+
+def render_result(out: Output, result: ApplyResult) -> None:
+    from logscale_fleet.reconcile.plan import mask
+
+    for applied in result.done:
+        change = applied.change
+        line = f"{PAST[change.action]} {change.kind.replace('_', ' ')} {printable(change.name)}"
+        if applied.target:
+            line += f" ({mask(applied.target)})"
+        out.line(line)
+    counts = result.summary()
+    out.line(
+        f"Apply complete: {counts['create']} created, {counts['update']} updated, "
+        f"{counts['delete']} deleted ({counts['unchanged']} unchanged)"
+    )
+
+
+# -- arguments --------------------------------------------------------------------------------
+
+
+def concurrency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_CONCURRENCY}, not {value}")
+    return value
+
+
+def non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def add_file_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file", metavar="FILE", help="the declaration (.yaml, .yml, .toml; - reads stdin)"
+    )
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="also delete resources the file does not declare (never the default install token)",
+    )
+
+
+def add_apply_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--yes", "-y", action="store_true", help="delete without asking (needed without a terminal)"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=concurrency,
+        default=16,
+        metavar="N",
+        help="changes in flight at once within a phase (default 16)",
+    )
+    parser.add_argument(
+        "--max-deletes",
+        type=non_negative,
+        default=10,
+        metavar="N",
+        help="refuse a plan that deletes more than N resources (default 10)",
+    )

@@ -14,6 +14,8 @@ USAGE = 2
 AUTH = 3
 NOT_FOUND = 4
 CONNECTION = 5
+# Not a failure: `plan --detailed-exitcode` found differences between the file and the server.
+CHANGES_PENDING = 7
 INTERRUPTED = 130
 BROKEN_PIPE = 141  # 128 + SIGPIPE, as git and gh end when the reader of their output leaves
 
@@ -25,6 +27,7 @@ exit codes:
   3    authentication or permission (wrong API token, missing permission)
   4    not found (no such install token or configuration, or a URL that is not LogScale)
   5    connection or timeout (server unreachable, TLS failure, no answer in time)
+  7    changes pending (`plan --detailed-exitcode`: the server differs from the file)
   130  interrupted (Ctrl-C)
   141  the reader of stdout went away (`| head`): ends quietly, as git and gh do
 """

@@ -22,6 +22,7 @@ from logscale_fleet.cli import (
     completion,
     config_commands,
     exit_codes,
+    fleet_commands,
     sandbox_commands,
     schema_commands,
     token_commands,
@@ -40,7 +41,8 @@ examples:
   logscale-fleet tokens create web-servers --config-id 123456
   logscale-fleet --output json tokens list | jq -r '.[].name'
   logscale-fleet tokens install-command --by-name web-servers --os linux | sh
-  logscale-fleet tokens apply tokens.yaml --dry-run
+  logscale-fleet plan fleet.yaml --detailed-exitcode
+  logscale-fleet apply fleet.yaml --prune
 """
 )
 
@@ -75,6 +77,7 @@ def build_parser(*, json_requested: bool = False) -> argparse.ArgumentParser:
     commands.required = True
     token_commands.register(commands)
     config_commands.register(commands)
+    fleet_commands.register(commands)
     schema_commands.register(commands)
     sandbox_commands.register(commands)
     completion.register(commands)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from logscale_fleet.cli.apply import add_apply_arguments, add_file_argument
 from logscale_fleet.cli.exit_codes import CommandError, NotFound, UsageError
+from logscale_fleet.cli.fleet_commands import FILE_FORMAT
 from logscale_fleet.cli.options import leaf_options
 from logscale_fleet.cli.output import (
     OS_FIELDS,
@@ -142,44 +144,21 @@ def register(commands: Any) -> None:
 
     apply = leaf(
         "apply",
-        "reconcile the server with a declared set of tokens (YAML or TOML)",
+        "make the server's install tokens match a file (alias of `apply`, tokens only)",
         APPLY_DESCRIPTION,
     )
     apply.formatter_class = argparse.RawDescriptionHelpFormatter
-    apply.add_argument(
-        "file", metavar="FILE", help="the declaration (.yaml, .yml, .toml; - reads stdin)"
-    )
-    apply.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
-    apply.add_argument(
-        "--prune",
-        action="store_true",
-        help="also delete tokens the file does not declare (never the default install token)",
-    )
+    add_file_argument(apply)
+    apply.add_argument("--dry-run", action="store_true", help="print the plan (as `plan`)")
+    add_apply_arguments(apply)
     apply.set_defaults(handler=api_command(run_apply, check=check_apply))
 
 
-APPLY_DESCRIPTION = """\
-Make the server's install tokens match a declared set. The file (YAML or TOML, chosen by
-extension, else by content) lists tokens by name, each with at most one of config_id or
-config_name (neither: no configuration):
-
-  # tokens.yaml                      # tokens.toml
-  tokens:                            [[tokens]]
-    - name: web-servers              name = "web-servers"
-      config_name: linux-syslog      config_name = "linux-syslog"
-    - name: windows-hosts
-      config_id: "Hj7Kp2Qw..."       [[tokens]]
-    - name: spare                    name = "windows-hosts"
-                                     config_id = "Hj7Kp2Qw..."
-
-                                     [[tokens]]
-                                     name = "spare"
-
-(A YAML file may also be the bare list.) The whole file is checked first and every problem is
-reported with its location; nothing changes unless it is all valid. Missing tokens are created,
-tokens whose configuration differs are updated, and with --prune tokens the file does not
-name are deleted. Running it again changes nothing.
-"""
+APPLY_DESCRIPTION = (
+    "The token-only form of `logscale-fleet apply` (--dry-run: `logscale-fleet plan`). "
+    "Missing tokens are created, tokens whose configuration differs are updated, and with "
+    "--prune tokens the file does not name are deleted (asking first).\n\n" + FILE_FORMAT
+)
 
 
 def positive_int(text: str) -> int:
@@ -397,15 +376,12 @@ async def run_install_command(fleet: FleetClient, args: argparse.Namespace, out:
 
 
 def check_apply(args: argparse.Namespace) -> None:
-    from logscale_fleet.cli import declared
+    from logscale_fleet.cli.apply import load_declaration
 
-    # Every problem in the file is reported before connecting.
-    args.source, args.declared = declared.load(args.file)
+    load_declaration(args, tokens_only=True)
 
 
 async def run_apply(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
-    from logscale_fleet.cli.apply import apply_declared
+    from logscale_fleet.cli import apply
 
-    return await apply_declared(
-        fleet, args.source, args.declared, dry_run=args.dry_run, prune=args.prune, out=out
-    )
+    return await apply.run_apply(fleet, args, out)

@@ -1,0 +1,351 @@
+"""The install-token adapter: check the `tokens:` section, read the server, diff, make changes.
+
+Tokens are matched by name (LogScale gives them no other id; the value is a secret). A token
+references at most one collector configuration, by `config_id` or `config_name` (resolved
+against the server's configurations at plan time). `--prune` deletes tokens the file does not
+name, except the organisation's default install token: LogScale hands it to collectors that
+enrol without one.
+
+Every client call is one small function at the bottom, so a rename of the facade's methods is a
+change in one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from logscale_fleet._core import validation as _validate
+from logscale_fleet.errors import InvalidInputError, LogScaleError
+from logscale_fleet.reconcile.adapter import Created, PlanPart
+from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
+from logscale_fleet.reconcile.problems import kind_of, quoted
+
+if TYPE_CHECKING:
+    from logscale_fleet.client import FleetClient
+
+KIND = "install_token"
+ITEM_KEYS = ("name", "config_id", "config_name")
+
+
+@dataclass(frozen=True)
+class DeclaredToken:
+    item: int  # 1-based position in the section, for messages
+    name: str
+    config_id: str | None = None
+    config_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Configuration:
+    id: str
+    name: str
+
+    def document(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class ExistingToken:
+    name: str
+    token: str
+    config: Configuration | None
+
+    def __repr__(self) -> str:
+        return f"ExistingToken(name={self.name!r}, token='***', config={self.config!r})"
+
+
+@dataclass(frozen=True)
+class TokenState:
+    tokens: list[ExistingToken]
+    configurations: list[Configuration]
+    default: ExistingToken | None = None
+
+
+class ChangeRefused(LogScaleError):
+    """The server answered, but did not make the change (a delete answered false)."""
+
+
+class TokenAdapter:
+    section = "tokens"
+    kind = KIND
+    phase = 1
+
+    # -- the file ---------------------------------------------------------------------------
+
+    def check(self, items: Sequence[Any], problems: list[str]) -> list[DeclaredToken]:
+        declared: list[DeclaredToken] = []
+        first_item: dict[str, int] = {}
+        for index, item in enumerate(items, start=1):
+            name, token = _check_item(index, item, problems)
+            # Duplicates are reported even when the items have other problems too.
+            if name is not None and name in first_item:
+                problems.append(
+                    f"item {index}: name: {quoted(name)} is already declared by item "
+                    f"{first_item[name]} (names must be unique)"
+                )
+                continue
+            if name is not None:
+                first_item[name] = index
+            if token is not None:
+                declared.append(token)
+        return declared
+
+    # -- planning ---------------------------------------------------------------------------
+
+    async def read(
+        self, fleet: FleetClient, declared: Sequence[DeclaredToken], *, prune: bool
+    ) -> TokenState:
+        wants_configs = any(t.config_id is not None or t.config_name is not None for t in declared)
+
+        async def nothing() -> Any:
+            return None
+
+        tokens, configurations, default = await asyncio.gather(
+            _list_tokens(fleet),
+            _list_configurations(fleet) if wants_configs else nothing(),
+            _default_token(fleet) if prune else nothing(),
+        )
+        return TokenState(
+            [_existing(t) for t in tokens],
+            [Configuration(c.id, c.name) for c in configurations or ()],
+            _existing(default) if default is not None else None,
+        )
+
+    def diff(
+        self,
+        declared: Sequence[DeclaredToken],
+        state: TokenState,
+        *,
+        prune: bool,
+        problems: list[str],
+    ) -> PlanPart:
+        part = PlanPart()
+        wanted = resolve_configurations(declared, state.configurations, problems)
+        by_name: dict[str, list[ExistingToken]] = {}
+        for token in state.tokens:
+            by_name.setdefault(token.name, []).append(token)
+        for item, name, config in wanted:
+            matches = by_name.get(name, [])
+            if len(matches) > 1:
+                problems.append(
+                    f"item {item}: name: {len(matches)} install tokens on the server are named "
+                    f"{quoted(name)}; delete or rename the extras (`tokens list`) and apply again"
+                )
+                continue
+            if not matches:
+                part.changes.append(_create(item, name, config))
+                continue
+            current = matches[0]
+            if _config_id(current.config) == _config_id(config):
+                part.unchanged.append(InSync(KIND, name, current.token))
+            else:
+                part.changes.append(_update(item, current, config))
+        if prune:
+            names = {name for _, name, _ in wanted}
+            protected = state.default.token if state.default is not None else None
+            if state.default is not None and state.default.name not in names:
+                part.notes.append(
+                    f"--prune keeps the default install token {quoted(state.default.name)} "
+                    "(`tokens delete` removes it)"
+                )
+            for token in state.tokens:
+                if token.name not in names and token.token != protected:
+                    part.changes.append(
+                        Change(
+                            "delete",
+                            KIND,
+                            token.name,
+                            (FieldChange("configuration", _doc(token.config), None),),
+                            target=token.token,
+                        )
+                    )
+        return part
+
+    # -- applying ---------------------------------------------------------------------------
+
+    async def apply(self, fleet: FleetClient, change: Change, created: Created) -> str | None:
+        config_id = change.desired.get("config_id")
+        if change.action == "create":
+            return await _create_token(fleet, change.name, config_id)
+        assert change.target is not None
+        if change.action == "update":
+            await _assign(fleet, change.target, config_id)
+        elif not await _delete(fleet, change.target):
+            raise ChangeRefused(f"the server did not delete {change.label} (it answered false)")
+        return change.target
+
+    async def landed(self, fleet: FleetClient, change: Change) -> Change | InSync | None:
+        matches = [t for t in await _list_tokens(fleet) if t.name == change.name]
+        if len(matches) > 1:
+            raise InvalidInputError(
+                "name",
+                f"{len(matches)} install tokens are now named {quoted(change.name)}; "
+                "rename or delete the extras",
+            )
+        if not matches:
+            return None
+        current = _existing(matches[0])
+        if _config_id(current.config) == change.desired.get("config_id"):
+            return InSync(KIND, current.name, current.token)
+        wanted = change.desired.get("config_id")
+        after = change.fields[0].after if change.fields else None
+        config = Configuration(wanted, (after or {}).get("name", wanted)) if wanted else None
+        return _update(change.item, current, config)
+
+
+TOKENS = TokenAdapter()
+
+
+def resolve_configurations(
+    declared: Sequence[DeclaredToken],
+    configurations: Sequence[Configuration],
+    problems: list[str],
+) -> list[tuple[int, str, Configuration | None]]:
+    """(item, name, configuration) per declared token; every unknown reference is a problem."""
+    by_id = {c.id: c for c in configurations}
+    by_name: dict[str, list[Configuration]] = {}
+    for configuration in configurations:
+        by_name.setdefault(configuration.name, []).append(configuration)
+    resolved: list[tuple[int, str, Configuration | None]] = []
+    for token in declared:
+        config: Configuration | None = None
+        where = f"item {token.item}"
+        if token.config_id is not None:
+            config = by_id.get(token.config_id)
+            if config is None:
+                problems.append(
+                    f"{where}: config_id: no configuration has the id {quoted(token.config_id)} "
+                    "(`configs list` shows them)"
+                )
+        elif token.config_name is not None:
+            matches = by_name.get(token.config_name, [])
+            if len(matches) == 1:
+                config = matches[0]
+            elif not matches:
+                known = sorted(by_name)
+                shown = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+                problems.append(
+                    f"{where}: config_name: no configuration is named "
+                    f"{quoted(token.config_name)} (known: {shown or 'none'})"
+                )
+            else:
+                ids = ", ".join(c.id for c in matches)
+                problems.append(
+                    f"{where}: config_name: {len(matches)} configurations are named "
+                    f"{quoted(token.config_name)} ({ids}); use config_id"
+                )
+        resolved.append((token.item, token.name, config))
+    return resolved
+
+
+def _create(item: int, name: str, config: Configuration | None) -> Change:
+    return Change(
+        "create",
+        KIND,
+        name,
+        (FieldChange("configuration", None, _doc(config)),),
+        {"config_id": _config_id(config)},
+        item=item,
+    )
+
+
+def _update(item: int | None, current: ExistingToken, config: Configuration | None) -> Change:
+    return Change(
+        "update",
+        KIND,
+        current.name,
+        (FieldChange("configuration", _doc(current.config), _doc(config)),),
+        {"config_id": _config_id(config)},
+        target=current.token,
+        item=item,
+    )
+
+
+def _doc(config: Configuration | None) -> dict[str, str] | None:
+    return config.document() if config is not None else None
+
+
+def _config_id(config: Configuration | None) -> str | None:
+    return config.id if config is not None else None
+
+
+def _existing(token: Any) -> ExistingToken:
+    assigned = token.assigned_configuration
+    config = Configuration(assigned.id, assigned.name) if assigned is not None else None
+    return ExistingToken(token.name, token.token, config)
+
+
+def _check_item(
+    index: int, item: Any, problems: list[str]
+) -> tuple[str | None, DeclaredToken | None]:
+    """(the item's name if valid, the token if the whole item is valid)."""
+    where = f"item {index}"
+    if not isinstance(item, dict):
+        problems.append(f"{where}: must be a table with a name, not {kind_of(item)}")
+        return None, None
+    found = len(problems)
+    for key in item:
+        if key not in ITEM_KEYS:
+            problems.append(f"{where}: unknown key {quoted(key)} (known: {', '.join(ITEM_KEYS)})")
+    name = None
+    if "name" not in item:
+        problems.append(f"{where}: name: is required")
+    else:
+        name = _checked(where, "name", item["name"], _validate.check_name, problems)
+    config_id = config_name = None
+    if item.get("config_id") is not None:
+        config_id = _checked(where, "config_id", item["config_id"], _validate.check_id, problems)
+    if item.get("config_name") is not None:
+        config_name = _checked(
+            where, "config_name", item["config_name"], _validate.check_name, problems
+        )
+    if item.get("config_id") is not None and item.get("config_name") is not None:
+        problems.append(f"{where}: give config_id or config_name, not both")
+    if len(problems) > found or name is None:
+        return name, None
+    return name, DeclaredToken(index, name, config_id, config_name)
+
+
+def _checked(where: str, key: str, value: Any, rule: Any, problems: list[str]) -> str | None:
+    """The value if it passes the facade's input rule, else None with the problem recorded."""
+    if not isinstance(value, str):
+        # YAML reads `123456` as a number and `yes` as a boolean.
+        problems.append(f"{where}: {key}: must be text, not {kind_of(value)}; quote it")
+        return None
+    try:
+        checked: str = rule(value, key)
+    except InvalidInputError as exc:
+        problems.append(f"{where}: {key}: {exc.rule}")
+        return None
+    return checked
+
+
+# -- the client calls (one function each: the facade's names live here only) -----------------
+
+
+async def _list_tokens(fleet: FleetClient) -> list[Any]:
+    return list(await fleet.install_tokens.list())
+
+
+async def _list_configurations(fleet: FleetClient) -> list[Any]:
+    return list(await fleet.configurations.list())
+
+
+async def _default_token(fleet: FleetClient) -> Any:
+    return await fleet.install_tokens.default()
+
+
+async def _create_token(fleet: FleetClient, name: str, config_id: str | None) -> str:
+    created = await fleet.install_tokens.create(name, config_id=config_id)
+    return str(created.token)
+
+
+async def _assign(fleet: FleetClient, token: str, config_id: str | None) -> None:
+    await fleet.install_tokens.assign_configuration(token, config_id)
+
+
+async def _delete(fleet: FleetClient, token: str) -> bool:
+    return bool(await fleet.install_tokens.delete(token))
