@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -11,17 +11,10 @@ from logscale_fleet._core.http import HttpBackend
 from logscale_fleet.sandbox.server import ThreadedSandbox
 
 
-@pytest.fixture(scope="session")
-def served() -> Iterator[ThreadedSandbox]:
-    with ThreadedSandbox() as sandbox:
-        yield sandbox
-
-
 @pytest.fixture
-def sandbox(served: ThreadedSandbox) -> ThreadedSandbox:
-    served.reset()
-    served.clear_faults()
-    return served
+def sandbox(logscale_sandbox: ThreadedSandbox) -> ThreadedSandbox:
+    """The fixture the package ships (pytest11 `logscale_sandbox`): reset, no faults."""
+    return logscale_sandbox
 
 
 @pytest.fixture(params=["httpx", "aiohttp"])

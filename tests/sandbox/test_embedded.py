@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sqlite3
+import stat
 from pathlib import Path
 
 import httpx
 import pytest
 
-from logscale_fleet.errors import ConfigurationError
+from logscale_fleet import FleetClient
+from logscale_fleet.errors import ConfigurationError, TimeoutError
 from logscale_fleet.sandbox.embedded import (
     DB_ENV_VAR,
     EMBEDDED_BASE_URL,
@@ -100,3 +105,52 @@ def test_uncreatable_directory_is_a_configuration_error(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigurationError, match="cannot create the sandbox state directory"):
         open_embedded(blocker / "sub" / "sandbox.sqlite3")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_default_state_directory_is_made_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(DB_ENV_VAR, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    older = tmp_path / "logscale-fleet"
+    older.mkdir(mode=0o755)
+    older.chmod(0o755)  # as the first release left it, whatever the umask
+
+    open_embedded().close()
+
+    assert stat.S_IMODE(older.stat().st_mode) == 0o700
+    assert stat.S_IMODE((older / "sandbox.sqlite3").stat().st_mode) == 0o600
+
+
+async def test_the_deadline_holds_while_another_process_holds_the_state_file(
+    tmp_path: Path,
+) -> None:
+    # The first release ran SQLite on the event loop: the call waited out the 10 s busy
+    # timeout with the loop blocked, then failed with "database is locked", deadline or not.
+    path = tmp_path / "sandbox.sqlite3"
+    open_embedded(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # what a second CLI run in the middle of a write holds
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        for _ in range(1_000):
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    try:
+        async with FleetClient.sandbox(path, timeout=0.25, max_retries=0) as fleet:
+            ticker = asyncio.create_task(tick())
+            with pytest.raises(TimeoutError):
+                await fleet.create_install_token("blocked")
+            ticker.cancel()
+            writer.rollback()
+            # Once the file is free the same client works again.
+            created = await fleet.create_install_token("after")
+    finally:
+        writer.close()
+
+    assert created.name == "after"
+    assert ticks > 0  # the event loop kept running while the call waited

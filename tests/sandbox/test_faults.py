@@ -193,6 +193,59 @@ async def test_control_endpoints_set_get_and_clear(raw: httpx.AsyncClient) -> No
     assert cleared.json()["rules"] == []
 
 
+SPEC_RULES = [
+    {"kind": "503", "operation": "CreateFleetInstallToken", "times": 1},
+    {"kind": "latency", "seconds": 0.5},
+]
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        # The documented SPEC strings, as `sandbox serve --fault SPEC` takes them ...
+        {
+            "json": {
+                "rules": ["503,operation=CreateFleetInstallToken,times=1", "latency,seconds=0.5"]
+            }
+        },
+        {"json": ["503,operation=CreateFleetInstallToken,times=1", "latency,seconds=0.5"]},
+        {"content": b"503,operation=CreateFleetInstallToken,times=1\nlatency,seconds=0.5\n"},
+        # ... mixed with the JSON form
+        {"json": ["503,operation=CreateFleetInstallToken,times=1", SPEC_RULES[1]]},
+    ],
+    ids=["rules-of-specs", "list-of-specs", "spec-lines", "mixed"],
+)
+async def test_control_endpoint_takes_the_documented_spec_strings(
+    raw: httpx.AsyncClient, request_kwargs: dict[str, object]
+) -> None:
+    response = await raw.post("/_sandbox/faults", **request_kwargs)  # type: ignore[arg-type]
+
+    assert response.status_code == 200, response.text
+    rules = [
+        {k: v for k, v in r.items() if k in ("kind", "operation", "times", "seconds")}
+        for r in response.json()["rules"]
+    ]
+    assert rules == SPEC_RULES
+
+
+async def test_a_single_spec_posted_as_text_or_a_json_string_is_one_rule(
+    raw: httpx.AsyncClient,
+) -> None:
+    as_text = await raw.post("/_sandbox/faults", content=b"503")
+    as_string = await raw.post("/_sandbox/faults", json="429,retry_after=2")
+
+    assert [r["kind"] for r in as_text.json()["rules"]] == ["503"]
+    assert [(r["kind"], r["retry_after"]) for r in as_string.json()["rules"]] == [("429", 2.0)]
+
+
+async def test_a_bad_spec_line_is_a_400_naming_it(raw: httpx.AsyncClient) -> None:
+    response = await raw.post("/_sandbox/faults", content=b"503\nteapot,times=1\n")
+
+    assert response.status_code == 400
+    assert "teapot" in response.json()["errors"][0]["message"]
+    assert (await raw.get("/_sandbox/faults")).json()["rules"] == []
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

@@ -15,7 +15,8 @@ Serve a local emulator of LogScale's Fleet Management GraphQL API (POST /graphql
 GET /api/v1/status), built from the same schema.graphql as the client. Every request needs
 `Authorization: Bearer <token>`. Stops cleanly on Ctrl-C or SIGTERM.
 
-Control endpoints (same token): POST /_sandbox/reset, GET|POST|DELETE /_sandbox/faults.
+Control endpoints (same token): POST /_sandbox/reset, GET|POST|DELETE /_sandbox/faults
+(POST takes SPEC lines as --fault does, or {"rules": [...], "seed": N}).
 """
 
 FAULT_HELP = """\

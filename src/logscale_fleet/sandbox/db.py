@@ -79,9 +79,9 @@ class Database:
         self._worker: threading.Thread | None = None
         # Not `_lock`: that one is held for the length of a query, on the worker.
         self._worker_lock = threading.Lock()
+        if self.path != MEMORY:
+            _create_private(Path(self.path))
         try:
-            if self.path != MEMORY:
-                _create_private(Path(self.path))
             # isolation_level=None: transactions are this module's explicit BEGIN/COMMIT.
             self._db = sqlite3.connect(
                 self.path, check_same_thread=False, timeout=BUSY_TIMEOUT, isolation_level=None
@@ -247,11 +247,16 @@ def _create_private(path: Path) -> None:
     """Create missing directories 0700 and the file 0600; tighten an existing file to 0600."""
     missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
     for directory in reversed(missing):
-        directory.mkdir(mode=0o700, exist_ok=True)
+        try:
+            directory.mkdir(mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise SandboxStateError(
+                f"cannot create the sandbox state directory {directory}: {exc.strerror}"
+            ) from None
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
-        raise sqlite3.OperationalError(f"cannot open the file: {exc.strerror}") from None
+        raise SandboxStateError(f"cannot use {path} as sandbox state: {exc.strerror}") from None
     try:
         if os.name == "posix" and os.fstat(fd).st_mode & 0o077:
             # A file written by an older version (0644); someone else's file stays as it is.

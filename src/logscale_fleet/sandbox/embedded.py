@@ -32,6 +32,7 @@ nowhere, which is the honest answer for tokens that exist only in a local emulat
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -109,6 +110,17 @@ class EmbeddedSandbox:
         self.store.close()
 
 
+def _make_private(directory: Path) -> None:
+    """Tighten the default state directory if an older version made it 0755.
+
+    Only this one: it is ours by name. A directory named through DB_ENV_VAR or a path argument
+    may be shared (the current directory, say) and stays as it is.
+    """
+    with contextlib.suppress(OSError):
+        if os.name == "posix" and directory.stat().st_mode & 0o077:
+            directory.chmod(0o700)
+
+
 def open_embedded(db_path: str | Path | None = None) -> EmbeddedSandbox:
     """Open (creating and seeding on first use) the in-process sandbox on `db_path`."""
     try:
@@ -121,19 +133,13 @@ def open_embedded(db_path: str | Path | None = None) -> EmbeddedSandbox:
     path: Path | None
     if db_path is None:
         path = default_db_path()
+        _make_private(path.parent)
     elif str(db_path) == MEMORY:
         path = None
     else:
         path = Path(db_path).expanduser()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigurationError(
-                f"cannot create the sandbox state directory {path.parent}: {exc.strerror}; "
-                f"set {DB_ENV_VAR} to a writable file path"
-            ) from None
     try:
+        # The store creates missing directories 0700 and the file 0600: they hold secrets.
         store = SandboxStore(path if path is not None else MEMORY)
     except SandboxStateError as exc:
         raise ConfigurationError(f"{exc}; set {DB_ENV_VAR} to use another file") from None

@@ -37,7 +37,8 @@ succeed" retry tests). Setting rules reseeds the generator and zeroes the counte
 CLI syntax (`--fault`): `KIND[,key=value...]`, keys `operation`, `probability`, `times`,
 `seconds`, `retry_after`, `status`, `message`, `after`; for example
 `503,operation=CreateFleetInstallToken,probability=0.5` or `latency,seconds=0.2`.
-JSON (`POST /_sandbox/faults`): `{"rules": [{"kind": "429", "retry_after": 2}], "seed": 7}`.
+`POST /_sandbox/faults` takes JSON, `{"rules": [{"kind": "429", "retry_after": 2}], "seed": 7}`,
+where a rule may also be a SPEC string (`{"rules": ["503,times=1"]}`), or plain SPEC lines.
 """
 
 from __future__ import annotations
