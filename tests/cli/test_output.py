@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 
+from logscale_fleet.cli.options import json_requested
 from logscale_fleet.cli.output import (
     ELLIPSIS,
+    Output,
     mask,
     masked_token_document,
     render_fields,
     render_table,
+    shown_input,
 )
 from logscale_fleet.cli.terminal import Progress, confirm
 
@@ -86,3 +89,42 @@ def test_confirm_accepts_only_yes() -> None:
         assert confirm("Delete?", stdin=io.StringIO(answer), stderr=stderr) is expected
         assert stderr.getvalue().startswith("Delete? [y/N] ")
     assert confirm("Delete?", stdin=io.StringIO(""), stderr=io.StringIO()) is False
+
+
+HOSTILE_CELLS = ["a\x1b[2Kb", "c\rd", "e\u202ef", "g\x07h"]
+
+
+def test_table_cells_are_escaped_and_aligned_on_the_escaped_text() -> None:
+    lines = render_table(("NAME", "ID"), [(cell, "id") for cell in HOSTILE_CELLS])
+    assert lines[1:] == ["a\\x1b[2Kb  id", "c\\x0dd     id", "e\\u202ef   id", "g\\x07h     id"]
+
+
+def test_field_values_are_escaped() -> None:
+    lines = render_fields([("name", cell) for cell in HOSTILE_CELLS])
+    assert lines == [
+        "name:  a\\x1b[2Kb",
+        "name:  c\\x0dd",
+        "name:  e\\u202ef",
+        "name:  g\\x07h",
+    ]
+
+
+def test_a_text_block_keeps_its_lines_and_escapes_each() -> None:
+    stream = io.StringIO()
+    Output("table", stream).text_block("key: 1\nbad: \x1b]0;title\x07\n")
+    assert stream.getvalue() == "key: 1\nbad: \\x1b]0;title\\x07\n\n"
+
+
+def test_shown_input_masks_what_could_be_a_secret() -> None:
+    assert shown_input("web") == "'web'"
+    assert shown_input("a\x1bb") == "'a\\x1bb'"
+    assert shown_input("0123456789abcdef") == f"'0123{ELLIPSIS}'"
+
+
+def test_json_is_requested_anywhere_before_the_end_of_options() -> None:
+    assert json_requested(["-o", "json", "--version"])
+    assert json_requested(["tokens", "list", "--output=json"])
+    assert json_requested(["--version", "-ojson"])
+    assert not json_requested(["-o", "table", "--version"])
+    assert not json_requested(["tokens", "create", "--", "-o", "json"])
+    assert not json_requested(["tokens", "create", "json"])

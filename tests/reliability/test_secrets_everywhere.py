@@ -233,9 +233,9 @@ def reported(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     caught: list[BaseException] = []
     original = cli_main._report
 
-    def recording(exc: Exception, *, verbose: bool) -> int:
+    def recording(exc: Exception, *, verbose: bool, json_output: bool) -> int:
         caught.append(exc)
-        code: int = original(exc, verbose=verbose)
+        code: int = original(exc, verbose=verbose, json_output=json_output)
         return code
 
     monkeypatch.setattr(cli_main, "_report", recording)

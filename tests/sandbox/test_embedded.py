@@ -144,11 +144,11 @@ async def test_the_deadline_holds_while_another_process_holds_the_state_file(
         async with FleetClient.sandbox(path, timeout=0.25, max_retries=0) as fleet:
             ticker = asyncio.create_task(tick())
             with pytest.raises(TimeoutError):
-                await fleet.create_install_token("blocked")
+                await fleet.install_tokens.create("blocked")
             ticker.cancel()
             writer.rollback()
             # Once the file is free the same client works again.
-            created = await fleet.create_install_token("after")
+            created = await fleet.install_tokens.create("after")
     finally:
         writer.close()
 

@@ -88,7 +88,7 @@ def test_the_plugin_module_imports_nothing_heavy() -> None:
 def test_a_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "uvicorn", None)
 
-    with pytest.raises(pytest.fail.Exception, match=r"pip install 'logscale-fleet\[sandbox\]'"):
+    with pytest.raises(pytest.fail.Exception, match=r"uv tool install '\.\[sandbox\]'"):
         pytest_plugin.require_sandbox_extra()
 
 

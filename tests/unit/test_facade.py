@@ -320,7 +320,7 @@ def test_the_aiohttp_backend_without_the_extra_is_a_configuration_error(
 ) -> None:
     monkeypatch.setitem(sys.modules, "aiohttp", None)
     monkeypatch.delitem(sys.modules, "logscale_fleet._core.aiohttp", raising=False)
-    with pytest.raises(ConfigurationError, match=r"logscale-fleet\[aiohttp\]"):
+    with pytest.raises(ConfigurationError, match=r"uv tool install '\.\[aiohttp\]'"):
         FleetClient("https://x.example.com", "t", http_backend="aiohttp")
 
 
