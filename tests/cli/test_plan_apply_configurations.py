@@ -106,3 +106,24 @@ def test_a_bad_configuration_file_stops_everything_before_planning(
     assert result.code == 2
     assert "configurations: item 1: file: configs/web.yaml: line 2, column 1" in result.err
     assert not [c for c in server.store.configurations.all() if c.name == "web-config"]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "502,after=true,operation=CreateLogCollectorConfiguration,times=1",
+        "drop,after=true,operation=PublishLogCollectorConfiguration,times=1",
+    ],
+)
+def test_a_lost_answer_while_creating_still_converges_to_one_configuration(
+    cli: Run, server: ThreadedSandbox, fleet_file: Path, rule: str
+) -> None:
+    server.set_faults([rule])
+    applied = cli("apply", str(fleet_file))
+    assert applied.code == 0, applied.err
+    server.clear_faults()
+    (created,) = [c for c in server.store.configurations.all() if c.name == "web-config"]
+    assert (created.version, created.yaml, created.description) == (1, YAML, "Web servers")
+    (token,) = [t for t in server.store.install_tokens.all() if t.name == "web-servers"]
+    assert token.config_id == created.id
+    assert cli("plan", str(fleet_file), "--detailed-exitcode").code == 0
