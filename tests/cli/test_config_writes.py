@@ -279,3 +279,26 @@ def test_two_writers_racing_to_publish_exactly_one_wins(
     assert shown["yaml"] == won_with
     versions = server.store.configurations.versions(config_id)
     assert [v for v, _ in versions] == [1, 2]
+
+
+def test_create_refuses_a_name_in_use(
+    cli: Run, server: ThreadedSandbox, files: dict[str, Path]
+) -> None:
+    created(cli, files)
+    again = cli("configs", "create", "web", "-f", str(files["v2"]))
+    assert again.code == 2
+    assert "a configuration named 'web' already exists" in again.err
+    assert "configs publish --by-name web -f" in again.err
+
+
+def test_a_create_whose_answer_was_lost_says_what_to_run(
+    cli: Run, server: ThreadedSandbox, files: dict[str, Path]
+) -> None:
+    server.set_faults(["502,after=true,operation=CreateLogCollectorConfiguration,times=1"])
+    result = cli("configs", "create", "web", "-f", str(files["v1"]))
+    assert result.code == 1
+    assert "the configuration may have been created anyway" in result.err
+    assert f"logscale-fleet configs publish --by-name web -f {files['v1']}" in result.err
+    finish = cli("-o", "json", "configs", "publish", "--by-name", "web", "-f", str(files["v1"]))
+    assert finish.code == 0, finish.err
+    assert finish.json()["version"] == 1

@@ -240,8 +240,34 @@ async def run_show(fleet: FleetClient, args: argparse.Namespace, out: Output) ->
 
 
 async def run_create(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    import shlex
+
+    from logscale_fleet.cli.create import outcome_unknown
+
     text = read_yaml_file(args.file)
-    created = await fleet.configurations.create(args.name, text, description=args.description)
+    publish = printable(
+        shlex.join(
+            ["logscale-fleet", "configs", "publish", "--by-name", args.name, "-f", args.file]
+        )
+    )
+    existing = await fleet.configurations.get_by_name(args.name)
+    if existing is not None:
+        # A second configuration of one name makes `--by-name` and declarations ambiguous.
+        raise UsageError(
+            f"a configuration named {shown_input(args.name)} already exists "
+            f"({printable(existing.id)}): `{publish}` publishes the file as its next version"
+        )
+    try:
+        created = await fleet.configurations.create(args.name, text, description=args.description)
+    except Exception as exc:
+        unknown = outcome_unknown(
+            exc,
+            "the configuration may have been created anyway",
+            f"`{publish}` finishes the job if it was (creating again may duplicate it)",
+        )
+        if unknown is None:
+            raise
+        raise unknown from exc
     if not args.draft_only:
         created = await fleet.configurations.publish(
             created.id, text, expected_version=created.version
