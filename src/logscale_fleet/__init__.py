@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
+from logscale_fleet._version import __version__
 from logscale_fleet.errors import (
     APIStatusError,
     AuthenticationError,

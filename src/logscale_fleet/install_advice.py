@@ -6,7 +6,7 @@ install it by name would send users to an index that does not have it.
 
 from __future__ import annotations
 
-from logscale_fleet import __version__
+from logscale_fleet._version import __version__
 
 
 def wheel_name() -> str:

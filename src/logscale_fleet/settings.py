@@ -96,7 +96,8 @@ class Settings:
         return self.graphql_url[: -len(GRAPHQL_PATH)]
 
 
-def _first_env(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
+def first_set(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first of these variables that holds a value (blank counts as unset), and the value."""
     for name in names:
         value = env.get(name, "").strip()
         if value:
@@ -223,7 +224,7 @@ def resolve_settings(
     env = os.environ if env is None else env
 
     if url is None:
-        found = _first_env(env, URL_VARIABLES)
+        found = first_set(env, URL_VARIABLES)
         if found is None:
             raise ConfigurationError(
                 "no LogScale URL: pass url= (CLI: --url) or set LOGSCALE_URL "
@@ -238,7 +239,7 @@ def resolve_settings(
         secret = check_token(token, "the token argument")
     elif token_file is not None:
         secret = read_token_file(token_file, "token_file")
-    elif (found := _first_env(env, TOKEN_SOURCES)) is not None:
+    elif (found := first_set(env, TOKEN_SOURCES)) is not None:
         name, value = found
         secret = (
             read_token_file(value, name)
@@ -259,7 +260,7 @@ def resolve_settings(
     ca_path: str | None = None
     if ca_cert is not None:
         ca_path = _check_ca_cert(str(ca_cert), "ca_cert")
-    elif (found := _first_env(env, CA_CERT_VARIABLES)) is not None:
+    elif (found := first_set(env, CA_CERT_VARIABLES)) is not None:
         ca_path = _check_ca_cert(found[1], found[0])
 
     settings = Settings(

@@ -154,3 +154,33 @@ def test_a_reserved_section_is_a_usage_error(cli: Run, tmp_path: Path) -> None:
     result = cli("plan", str(path))
     assert result.code == 2
     assert "groups: not supported yet" in result.err
+
+
+def test_ctrl_c_mid_apply_says_what_was_done_and_a_rerun_converges(
+    cli: Run, server: ThreadedSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from logscale_fleet.reconcile import tokens
+
+    path = tmp_path / "fleet.yaml"
+    path.write_text("".join(f"- name: host-{i}\n" for i in range(5)), encoding="utf-8")
+    real = tokens._create_token
+    made: list[str] = []
+
+    async def interrupted_after_two(fleet: object, name: str, config_id: str | None) -> str:
+        if len(made) == 2:
+            raise KeyboardInterrupt  # as Ctrl-C arrives in the event loop
+        made.append(name)
+        return await real(fleet, name, config_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tokens, "_create_token", interrupted_after_two)
+    result = cli("apply", str(path), "--concurrency", "1")
+    assert result.code == 130
+    assert "made 2 of 5 changes before the interruption: created host-0, created host-1" in (
+        result.err
+    )
+    assert "in flight, may or may not have happened: install token host-2" in result.err
+    assert names(cli) == ["default", "host-0", "host-1"]
+    monkeypatch.setattr(tokens, "_create_token", real)
+    rerun = cli("apply", str(path))
+    assert rerun.code == 0, rerun.err
+    assert "Apply complete: 3 created, 0 updated, 0 deleted (2 unchanged)" in rerun.out

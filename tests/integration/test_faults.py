@@ -7,6 +7,7 @@ import pytest
 from logscale_fleet import (
     FleetClient,
     GraphQLError,
+    LogScaleError,
     ServerError,
     TimeoutError,
     TransportError,
@@ -102,15 +103,29 @@ async def test_ensure_survives_faults_without_duplicates(sandbox: ThreadedSandbo
         assert await tokens_named(fleet, "web") == 1
 
 
-@pytest.mark.parametrize("rule", ["502,after=true", "drop,after=true", "html,after=true"])
+@pytest.mark.parametrize(
+    ("rule", "error_class"),
+    [
+        ("502,after=true", ServerError),
+        ("drop,after=true", TransportError),
+        # A proxy's HTML error page (HTTP 502) is a server error like a bare 502.
+        ("html,after=true", ServerError),
+    ],
+)
 async def test_a_create_whose_answer_is_lost_landed_and_is_not_resent(
-    sandbox: ThreadedSandbox, backend: HttpBackend, rule: str
+    sandbox: ThreadedSandbox,
+    backend: HttpBackend,
+    rule: str,
+    error_class: type[LogScaleError],
 ) -> None:
     sandbox.set_faults([f"{rule},operation=CreateFleetInstallToken"])
     async with FleetClient(sandbox.url, sandbox.token, http_backend=backend) as fleet:
         no_wait(fleet)
-        with pytest.raises((ServerError, TransportError)):
+        with pytest.raises(LogScaleError) as caught:
             await fleet.install_tokens.create("web")
+        assert type(caught.value) is error_class
+        if isinstance(caught.value, TransportError):
+            assert caught.value.request_sent is True
         assert injected(sandbox) == 1
         assert await tokens_named(fleet, "web") == 1
 

@@ -16,17 +16,28 @@ def python_blocks(project_root: Path) -> list[str]:
     return re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
 
 
-async def test_the_library_example(
-    project_root: Path, sandbox: ThreadedSandbox, monkeypatch: pytest.MonkeyPatch
+async def test_the_library_example_does_what_it_says_twice(
+    project_root: Path,
+    sandbox: ThreadedSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     (example,) = [b for b in python_blocks(project_root) if "asyncio.run(main())" in b]
     monkeypatch.setenv("LOGSCALE_URL", sandbox.url)
     monkeypatch.setenv("LOGSCALE_TOKEN", sandbox.token)
     namespace: dict[str, object] = {}
     exec(compile(example.replace("asyncio.run(main())", ""), "README", "exec"), namespace)  # noqa: S102
+    # Run twice, as a user re-running the script would: the second run reuses the token.
     await namespace["main"]()  # type: ignore[operator]
+    first = capsys.readouterr().out
+    await namespace["main"]()  # type: ignore[operator]
+    second = capsys.readouterr().out
+    assert first.startswith("created web-servers\n")
+    assert second.startswith("reused web-servers\n")
     async with FleetClient(sandbox.url, sandbox.token) as fleet:
-        assert len(await fleet.install_tokens.find("web-servers")) == 1
+        (token,) = await fleet.install_tokens.find("web-servers")
+        assert token.assigned_configuration is not None
+        assert token.assigned_configuration.id == "123456"
 
 
 async def test_the_fixture_example(project_root: Path, sandbox: ThreadedSandbox) -> None:

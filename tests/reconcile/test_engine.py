@@ -141,6 +141,7 @@ async def test_cancelling_mid_apply_says_what_was_done(
     plan = plan_of(
         change("create", "config", "c1"),
         *(change("create", "member", f"m{i}") for i in range(6)),
+        change("delete", "config", "old", "x"),
     )
     result = ApplyResult()
     run = asyncio.ensure_future(apply_plan(FLEET, plan, concurrency=2, result=result))
@@ -152,7 +153,7 @@ async def test_cancelling_mid_apply_says_what_was_done(
         await run
     assert [a.change.name for a in result.done] == ["c1"]
     assert [c.name for c in result.interrupted] == ["m0", "m1"]
-    assert [c.name for c in result.not_started] == ["m2", "m3", "m4", "m5"]
+    assert [c.name for c in result.not_started] == ["m2", "m3", "m4", "m5", "old"]
     assert not result.ok
     assert member.in_flight == 0  # the cancelled calls were unwound, none left running
 

@@ -263,11 +263,13 @@ def check_apply(cli: Run, sandbox: ThreadedSandbox, path: Path, prune: bool) -> 
     assert plan["file"] == str(path)
     declared = declared_names(document)
     changes = plan["changes"]
-    assert [c["name"] for c in changes if c["action"] != "delete"] == declared
+    written = [c["name"] for c in changes if c["action"] != "delete"]
+    # Every declared token is either changed or already in sync, once.
+    assert sorted(written + [u["name"] for u in plan["unchanged"]]) == sorted(declared)
     deleted = {c["name"] for c in changes if c["action"] == "delete"}
     # --prune deletes what is not declared, except the default install token.
     assert deleted == ({"web", "stray"} - set(declared) if prune else set())
-    assert sum(plan["summary"].values()) == len(changes)
+    assert sum(plan["summary"].values()) == len(changes) + len(plan["unchanged"])
 
 
 @settings(BOUNDED, max_examples=30)

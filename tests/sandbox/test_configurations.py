@@ -10,6 +10,7 @@ from logscale_fleet._core.yaml_check import MAX_YAML_CHARACTERS
 from logscale_fleet.sandbox.errors import SandboxInvalidArgument as InvalidArgumentError
 from logscale_fleet.sandbox.errors import SandboxNotFound as NotFoundError
 from logscale_fleet.sandbox.seed import DOCS_EXAMPLE_CONFIG_ID
+from logscale_fleet.sandbox.services.configurations.merge import MergedConfiguration, merge
 from logscale_fleet.sandbox.services.configurations.state import (
     SANDBOX_USER,
     ConfigurationInUseError,
@@ -24,6 +25,10 @@ YAML_A = (
     "sources:\n  a:\n    type: file\n    include: /a\n    sink: s\nsinks:\n  s:\n    type: humio\n"
 )
 YAML_B = "sources:\n  b:\n    type: journald\n    sink: s\nsinks:\n  s:\n    type: humio\n"
+
+
+def merged_view(service: ConfigurationState, ids: list[str]) -> MergedConfiguration:
+    return merge(service.for_merge(ids))
 
 
 @pytest.fixture
@@ -132,7 +137,7 @@ def test_unknown_ids_are_not_found(service: ConfigurationState) -> None:
         lambda: service.describe("nope", "x"),
         lambda: service.delete("nope", 0),
         lambda: service.start_test("nope", ["c1"]),
-        lambda: service.merged(["nope"]),
+        lambda: merged_view(service, ["nope"]),
     ):
         with pytest.raises(NotFoundError, match="'nope'"):
             call()
@@ -200,7 +205,7 @@ def test_merged_combines_sources_and_reports_problems(service: ConfigurationStat
     )
     broken = service.publish(service.create("broken", "a: [1,\n").id, None, 0)
     unpublished = service.create("unpublished", YAML_A)
-    merged = service.merged([a.id, b.id, clash.id, broken.id, unpublished.id])
+    merged = merged_view(service, [a.id, b.id, clash.id, broken.id, unpublished.id])
     assert "a:" in merged.content
     assert "b:" in merged.content
     assert "dataDirectory: /x" in merged.content
@@ -212,10 +217,10 @@ def test_merged_combines_sources_and_reports_problems(service: ConfigurationStat
     ]
     assert "defined differently by a and clash" in merged.problems[0].summary
     assert "line 2, column 1" in (merged.problems[1].details or "")
-    clean = service.merged([a.id, b.id])
+    clean = merged_view(service, [a.id, b.id])
     assert clean.problems == ()
     with pytest.raises(InvalidArgumentError, match="at least one"):
-        service.merged([])
+        merged_view(service, [])
 
 
 def test_reset_restores_the_seed_and_forgets_new_state(

@@ -17,7 +17,7 @@ from logscale_fleet.errors import InvalidResponseError
 from logscale_fleet.schema.check import SchemaSource, build_schema_from, check_project
 from logscale_fleet.schema.compat import check_compatibility
 from logscale_fleet.schema.documents import OperationSet
-from logscale_fleet.schema.freshness import CODEGEN_INPUTS
+from logscale_fleet.schema.freshness import CodegenLayout
 from logscale_fleet.schema.report import render_text
 from logscale_fleet.schema.stability import StabilityLevel
 from tests.conftest import REFERENCE_SCHEMA
@@ -216,7 +216,7 @@ def test_an_invalid_operation_exits_1_naming_file_line_and_column(
 def test_stale_generated_code_fails_the_check(project_root: Path, tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    for name in (*CODEGEN_INPUTS, "generated", "pyproject.toml"):
+    for name in (*CodegenLayout.read(project_root).inputs, "generated", "pyproject.toml"):
         source = project_root / name
         if source.is_dir():
             ignore = shutil.ignore_patterns("__pycache__")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from logscale_fleet.schema.freshness import CODEGEN_INPUTS, check_generated, regenerate
+from logscale_fleet.schema.freshness import CodegenLayout, check_generated, regenerate
 
 
 def test_committed_generated_package_is_fresh(project_root: Path) -> None:
@@ -28,11 +28,12 @@ def test_generation_is_byte_identical_on_repeat(project_root: Path, tmp_path: Pa
 def project_copy(project_root: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "project"
     copy.mkdir()
-    for name in (*CODEGEN_INPUTS, "generated"):
+    for name in (*CodegenLayout.read(project_root).inputs, "generated"):
         source = project_root / name
         if source.is_dir():
             shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / name)
     return copy
 
@@ -56,3 +57,17 @@ def test_a_new_operation_is_reported_missing_and_a_stray_file_extra(project_copy
     assert "generated/logscale_graphql/default_token_name.py" in report.missing
     assert "generated/logscale_graphql/client.py" in report.stale
     assert report.extra == ["generated/logscale_graphql/stray.py"]
+
+
+def test_the_layout_comes_from_codegen_toml(project_copy: Path) -> None:
+    """No path of this repository is built into the check: a moved package is found."""
+    config = project_copy / "codegen.toml"
+    config.write_text(
+        config.read_text().replace(
+            'target_package_path = "generated"', 'target_package_path = "out"'
+        )
+    )
+    (project_copy / "generated").rename(project_copy / "out")
+    report = check_generated(project_copy)
+    assert report.package == "out/logscale_graphql"
+    assert report.fresh, report.describe()

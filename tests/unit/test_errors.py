@@ -207,7 +207,14 @@ async def test_every_error_is_a_logscale_error_and_no_httpx_error_escapes(
     httpx_mock.add_exception(httpx.RemoteProtocolError("peer closed connection"))
     with pytest.raises(LogScaleError) as caught:
         await fleet.install_tokens.delete("some-token")
-    assert not isinstance(caught.value, httpx.HTTPError)
+    # Exactly the mapped error: the dropped connection may have reached the server, so the
+    # delete (not resendable) went once, and httpx's exception is only the cause.
+    assert type(caught.value) is TransportError
+    assert caught.value.request_sent is True
+    assert caught.value.operation == "DeleteFleetInstallToken"
+    assert "the connection broke (peer closed connection)" in str(caught.value)
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
+    assert len(httpx_mock.get_requests()) == 1
 
 
 async def test_error_messages_never_contain_the_api_token(

@@ -19,6 +19,7 @@ from logscale_fleet import (
     InvalidInputError,
     ServerError,
     TransportError,
+    __version__,
 )
 from logscale_fleet._core.validation import MAX_NAME_LENGTH
 from logscale_graphql.base_client import OPERATION_HEADER
@@ -38,7 +39,7 @@ async def test_requests_carry_auth_user_agent_and_operation(
     request = httpx_mock.get_requests()[0]
     assert request.url == "https://logscale.example.com/graphql"
     assert request.headers["Authorization"] == f"Bearer {API_TOKEN}"
-    assert request.headers["User-Agent"].startswith("logscale-fleet/0.1.0 ")
+    assert request.headers["User-Agent"].startswith(f"logscale-fleet/{__version__} ")
     assert request.headers[OPERATION_HEADER] == "CreateFleetInstallToken"
     assert bodies(httpx_mock)[0]["variables"] == {"name": "web", "configId": "cfg-0001"}
     assert token.installation_commands.linux_command.startswith("curl")

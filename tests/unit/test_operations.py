@@ -104,3 +104,13 @@ def test_an_unknown_operation_is_never_resent_after_an_ambiguous_failure(
 def test_an_unknown_operation_is_retried_when_the_request_never_left() -> None:
     unsent = TransportError("connection refused", request_sent=False)
     assert RetryPolicy().should_retry(unsent, "SomeNewMutation", 0)
+
+
+def test_every_generated_operation_names_a_client_method() -> None:
+    from logscale_graphql.client import Client
+
+    for name, operation in REGISTRY.items():
+        if operation.method is not None:
+            assert callable(getattr(Client, operation.method, None)), name
+    assert REGISTRY[INTROSPECTION].method is None
+    assert REGISTRY[STATUS].method is None

@@ -11,6 +11,8 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from logscale_fleet import (
+    APIStatusError,
+    AuthenticationError,
     GraphQLError,
     LogScaleError,
     RateLimitError,
@@ -53,27 +55,39 @@ async def test_queries_retry_transient_failures(
     assert len(fleet.waits) == 2
 
 
-@pytest.mark.parametrize("kind", ["connect", "429", "503"])
+@pytest.mark.parametrize(
+    ("kind", "error_class"),
+    [("connect", TransportError), ("429", RateLimitError), ("503", ServerError)],
+)
 async def test_queries_give_up_after_max_retries(
-    fleet: RecordingFleetClient, httpx_mock: HTTPXMock, kind: str
+    fleet: RecordingFleetClient,
+    httpx_mock: HTTPXMock,
+    kind: str,
+    error_class: type[LogScaleError],
 ) -> None:
     for _ in range(3):
         transient(httpx_mock, kind)
-    with pytest.raises(LogScaleError):
+    with pytest.raises(LogScaleError) as caught:
         await fleet.install_tokens.list()
+    assert type(caught.value) is error_class
     assert len(httpx_mock.get_requests()) == 3
+    assert len(fleet.waits) == 2
 
 
-@pytest.mark.parametrize(("status", "error_class"), [(500, ServerError), (401, LogScaleError)])
+@pytest.mark.parametrize(
+    ("status", "error_class"), [(500, ServerError), (401, AuthenticationError)]
+)
 async def test_queries_do_not_retry_errors_that_will_repeat(
     fleet: RecordingFleetClient,
     httpx_mock: HTTPXMock,
     status: int,
-    error_class: type[LogScaleError],
+    error_class: type[APIStatusError],
 ) -> None:
     httpx_mock.add_response(status_code=status)
-    with pytest.raises(error_class):
+    with pytest.raises(error_class) as caught:
         await fleet.install_tokens.list()
+    assert type(caught.value) is error_class
+    assert caught.value.status_code == status
     assert len(httpx_mock.get_requests()) == 1
 
 

@@ -179,3 +179,29 @@ def test_the_header_holder_masks_authorization_in_its_repr() -> None:
     assert API_TOKEN not in repr(held)
     assert "'User-Agent': 'x'" in repr(held)
     assert dict(held.items())["Authorization"] == f"Bearer {API_TOKEN}"
+
+
+INSTALL_TOKEN_CALLS: dict[str, Callable[[FleetClient], Awaitable[object]]] = {
+    "get": lambda fleet: fleet.install_tokens.get(INSTALL_TOKEN_VALUE),
+    "rename": lambda fleet: fleet.install_tokens.rename(INSTALL_TOKEN_VALUE, "new"),
+    "assign": lambda fleet: fleet.install_tokens.assign_configuration(INSTALL_TOKEN_VALUE, None),
+    "delete": lambda fleet: fleet.install_tokens.delete(INSTALL_TOKEN_VALUE),
+}
+
+
+@pytest.mark.parametrize("status", [200, 500])
+@pytest.mark.parametrize("call", INSTALL_TOKEN_CALLS, ids=str)
+async def test_an_install_token_argument_is_masked_because_the_registry_says_so(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock, call: str, status: int
+) -> None:
+    """A server echoing the bare value (no 'token=' or 'Bearer' around it for the generic
+    patterns to catch): only the registry's secret_arguments can mask it."""
+    echo = f"nothing matches {INSTALL_TOKEN_VALUE}"
+    if status == 200:
+        httpx_mock.add_response(json={"data": None, "errors": [{"message": echo}]})
+    else:
+        httpx_mock.add_response(status_code=500, text=echo)
+    with pytest.raises(LogScaleError) as caught:
+        await INSTALL_TOKEN_CALLS[call](fleet)
+    assert "nothing matches ***" in str(caught.value)
+    assert INSTALL_TOKEN_VALUE not in str(caught.value)

@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 import httpx
 
-from logscale_fleet._core.http import MAX_RESPONSE_BYTES, ResponseTooLargeError
+from logscale_fleet._core.limits import MAX_RESPONSE_BYTES, ResponseTooLargeError
 from logscale_fleet.settings import Timeouts
 
 

@@ -117,7 +117,7 @@ def error_from_exception(
         )
     if isinstance(exc, pydantic.ValidationError):
         return _model_mismatch(exc, what, operation)
-    from logscale_fleet._core.http import ResponseTooLargeError
+    from logscale_fleet._core.limits import ResponseTooLargeError
 
     if isinstance(exc, ResponseTooLargeError):
         return InvalidResponseError(

@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 import httpx
 
-from logscale_fleet import __version__
+from logscale_fleet._core.limits import MAX_RESPONSE_BYTES, ResponseTooLargeError
+from logscale_fleet._version import __version__
 from logscale_fleet.errors import ConfigurationError
 from logscale_fleet.settings import Settings, Timeouts
 
@@ -19,18 +20,6 @@ HTTP_BACKENDS: tuple[HttpBackend, ...] = ("httpx", "aiohttp")
 # Enough for the concurrency a fleet rollout script uses, bounded so a runaway loop cannot
 # open thousands of sockets.
 MAX_CONNECTIONS = 100
-# The largest answer read into memory. A list of every install token of a big organisation is
-# a few MiB; anything far beyond that is a broken or hostile server.
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-
-
-class ResponseTooLargeError(Exception):
-    """The server sent more than MAX_RESPONSE_BYTES; reading stopped there."""
-
-    def __init__(self, limit: int) -> None:
-        size = f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit} bytes"
-        super().__init__(f"the response is larger than {size}")
-        self.limit = limit
 
 
 def user_agent(backend: str = "httpx") -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from logscale_fleet.errors import InvalidResponseError
 
@@ -66,3 +66,25 @@ async def paged(
                 f"{page_size} its first totalResults allows; stopped reading",
                 operation=operation,
             )
+
+
+async def searched(
+    run: Callable[..., Awaitable[Any]],
+    operation: str,
+    field: str,
+    *,
+    key: Callable[[Any], Hashable],
+    page_size: int,
+    **variables: Any,
+) -> AsyncIterator[Any]:
+    """`paged` over a search operation answering `{field: {totalResults, results}}`: `run` is
+    the executor's `run`, `variables` its arguments besides skip and limit (per-call options
+    included)."""
+
+    async def fetch(skip: int, limit: int) -> Page[Any]:
+        result = await run(operation, skip=skip, limit=limit, **variables)
+        found = getattr(result, field)
+        return Page(found.results, found.total_results)
+
+    async for item in paged(operation, fetch, key=key, page_size=page_size):
+        yield item

@@ -9,6 +9,7 @@ shell's driver walks the words typed so far to find that path, skipping option v
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import shlex
@@ -43,7 +44,8 @@ Print a completion script for SHELL on stdout. To enable it:
 """
 
 
-def register(commands: Any) -> None:
+def register(commands: Any, root: argparse.ArgumentParser) -> None:
+    """Add `completion`; `root` is the whole parser, whose tree the script completes."""
     from logscale_fleet.cli.options import leaf_options
 
     parser = commands.add_parser(
@@ -54,13 +56,11 @@ def register(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish")
-    parser.set_defaults(handler=run_completion)
+    parser.set_defaults(handler=functools.partial(run_completion, root))
 
 
-def run_completion(args: argparse.Namespace) -> int:
-    from logscale_fleet.cli.main import build_parser  # main imports this module
-
-    script = generate(args.shell, build_parser())
+def run_completion(root: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    script = generate(args.shell, root)
     if getattr(args, "output", "table") == "json":
         print(json.dumps({"shell": args.shell, "script": script}, indent=2))
     else:

@@ -29,11 +29,6 @@ from logscale_fleet.cli import (
 )
 from logscale_fleet.cli.options import add_global_options, json_requested
 
-# Kept for callers of the first version of this module.
-EXIT_OK = exit_codes.OK
-EXIT_API_ERROR = exit_codes.API_ERROR
-EXIT_USAGE = exit_codes.USAGE
-
 EPILOG = (
     exit_codes.EXIT_CODES_HELP
     + """
@@ -80,7 +75,7 @@ def build_parser(*, json_requested: bool = False) -> argparse.ArgumentParser:
     fleet_commands.register(commands)
     schema_commands.register(commands)
     sandbox_commands.register(commands)
-    completion.register(commands)
+    completion.register(commands, parser)
     return parser
 
 

@@ -84,7 +84,7 @@ def run_serve(args: argparse.Namespace) -> int:
         from logscale_fleet.sandbox.faults import FaultRule, FaultSpecError
         from logscale_fleet.sandbox.server import generate_token, serve
     except ImportError:
-        from logscale_fleet.sandbox.embedded import MISSING_EXTRA
+        from logscale_fleet.sandbox import MISSING_EXTRA
 
         raise ConfigurationError(MISSING_EXTRA) from None
 

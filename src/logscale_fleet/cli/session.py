@@ -137,7 +137,9 @@ def humioctl_config() -> Path | None:
 
 def is_configured(env: Mapping[str, str], names: tuple[str, ...]) -> bool:
     """Whether any of these environment variables holds a value."""
-    return any(env.get(name, "").strip() for name in names)
+    from logscale_fleet.settings import first_set
+
+    return first_set(env, names) is not None
 
 
 def _refuse_connection_options_with_sandbox(args: argparse.Namespace) -> None:

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from logscale_fleet.reconcile.plan import Change, InSync
 
 if TYPE_CHECKING:
-    from logscale_fleet.client import FleetClient
+    from logscale_fleet.resources.configurations import Configurations
+    from logscale_fleet.resources.install_tokens import InstallTokens
 
 Created = Mapping[tuple[str, str], str]
 
@@ -39,6 +40,17 @@ Created = Mapping[tuple[str, str], str]
 planned_creates: ContextVar[Mapping[tuple[str, str], Change]] = ContextVar(
     "planned_creates", default=MappingProxyType({})
 )
+
+
+class Fleet(Protocol):
+    """What the engine needs of a client: its resources. `FleetClient` is one; the engine sits
+    below the client (which offers `fleet.plan()` / `fleet.apply()`), so it names no client."""
+
+    @property
+    def install_tokens(self) -> InstallTokens: ...
+
+    @property
+    def configurations(self) -> Configurations: ...
 
 
 @dataclass
@@ -55,12 +67,12 @@ class Adapter(Protocol):
 
     def check(self, items: Sequence[Any], problems: list[str]) -> list[Any]: ...
 
-    async def read(self, fleet: FleetClient, declared: Sequence[Any], *, prune: bool) -> Any: ...
+    async def read(self, fleet: Fleet, declared: Sequence[Any], *, prune: bool) -> Any: ...
 
     def diff(
         self, declared: Sequence[Any], state: Any, *, prune: bool, problems: list[str]
     ) -> PlanPart: ...
 
-    async def apply(self, fleet: FleetClient, change: Change, created: Created) -> str | None: ...
+    async def apply(self, fleet: Fleet, change: Change, created: Created) -> str | None: ...
 
-    async def landed(self, fleet: FleetClient, change: Change) -> Change | InSync | None: ...
+    async def landed(self, fleet: Fleet, change: Change) -> Change | InSync | None: ...

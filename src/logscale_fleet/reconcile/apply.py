@@ -10,9 +10,8 @@ starts, and `ApplyError.result` says exactly what was done, what failed and what
 Rerunning the same declaration converges: the next plan starts from what is on the server.
 
 A create whose answer was lost (a read timeout, a dropped connection, a 5xx) may have landed:
-before it is reported failed the resource is looked up by name (after a timeout, once more
-after waiting as long again, as the create may still be running on the server). This is the
-one place that rule lives.
+before it is reported failed the resource is looked up by name (`_core.ambiguous`, the one
+place that rule lives; `install_tokens.ensure` uses it too).
 
 Progress is a callback (`on_change`), called on the event loop for every change that starts,
 finishes or fails; the library never prints.
@@ -25,19 +24,14 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from logscale_fleet.errors import (
-    InvalidInputError,
-    LogScaleError,
-    ServerError,
-    TimeoutError,
-    TransportError,
-)
+from logscale_fleet._core.ambiguous import Landed, create_or_find
+from logscale_fleet.errors import InvalidInputError, LogScaleError
 from logscale_fleet.reconcile import registry
 from logscale_fleet.reconcile.adapter import Adapter
 from logscale_fleet.reconcile.plan import ACTIONS, Change, InSync, Plan, mask
 
 if TYPE_CHECKING:
-    from logscale_fleet.client import FleetClient
+    from logscale_fleet.reconcile.adapter import Fleet
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_MAX_DELETES = 10
@@ -132,7 +126,7 @@ OnChange = Callable[[ChangeEvent], None]
 
 
 async def apply_plan(
-    fleet: FleetClient,
+    fleet: Fleet,
     plan: Plan,
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
@@ -184,7 +178,7 @@ def phases(changes: Iterable[Change]) -> list[list[Change]]:
 class _Run:
     def __init__(
         self,
-        fleet: FleetClient,
+        fleet: Fleet,
         plan: Plan,
         concurrency: int,
         on_change: OnChange | None,
@@ -208,7 +202,12 @@ class _Run:
     async def all_phases(self) -> None:
         groups = phases(self.plan.changes)
         for index, group in enumerate(groups):
-            await self._phase(group)
+            try:
+                await self._phase(group)
+            except BaseException:  # cancelled: the later phases never start either
+                for later in groups[index + 1 :]:
+                    self.result.not_started.extend(later)
+                raise
             if self.result.failed:
                 for later in groups[index + 1 :]:
                     self.result.not_started.extend(later)
@@ -259,23 +258,19 @@ class _Run:
         self._tell(change, "done")
 
     async def _make(self, adapter: Adapter, change: Change) -> str | None:
-        try:
+        if change.action != "create":  # only a create can make a duplicate when resent
             return await adapter.apply(self.fleet, change, self.created)
-        except (TransportError, ServerError) as error:
-            if change.action != "create" or (
-                isinstance(error, TransportError) and not error.request_sent
-            ):
-                raise
-            # The create may have landed: look before reporting failure.
-            found = await adapter.landed(self.fleet, change)
-            if found is None and isinstance(error, TimeoutError):
-                await self.sleep(self.ambiguous_wait)
-                found = await adapter.landed(self.fleet, change)
-            if found is None:
-                raise
-            if isinstance(found, Change):
-                return await adapter.apply(self.fleet, found, self.created)
-            return found.target
+        outcome: str | None | Landed[Change | InSync] = await create_or_find(
+            lambda: adapter.apply(self.fleet, change, self.created),
+            lambda: adapter.landed(self.fleet, change),
+            wait=self.ambiguous_wait,
+            sleep=self.sleep,
+        )
+        if not isinstance(outcome, Landed):
+            return outcome
+        if isinstance(outcome.found, Change):  # it landed, but not quite as declared
+            return await adapter.apply(self.fleet, outcome.found, self.created)
+        return outcome.found.target
 
     def _tell(self, change: Change, status: Status, error: BaseException | None = None) -> None:
         if self.on_change is not None:

@@ -29,7 +29,7 @@ from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
 from logscale_fleet.reconcile.problems import kind_of, quoted
 
 if TYPE_CHECKING:
-    from logscale_fleet.client import FleetClient
+    from logscale_fleet.reconcile.adapter import Fleet
 
 KIND = "configuration"
 ITEM_KEYS = ("name", "file", "description")
@@ -84,7 +84,7 @@ class ConfigurationAdapter:
     # -- planning ---------------------------------------------------------------------------
 
     async def read(
-        self, fleet: FleetClient, declared: Sequence[DeclaredConfiguration], *, prune: bool
+        self, fleet: Fleet, declared: Sequence[DeclaredConfiguration], *, prune: bool
     ) -> list[ExistingConfiguration]:
         return [_existing(c) for c in await _list(fleet)]
 
@@ -135,7 +135,7 @@ class ConfigurationAdapter:
 
     # -- applying ---------------------------------------------------------------------------
 
-    async def apply(self, fleet: FleetClient, change: Change, created: Created) -> str | None:
+    async def apply(self, fleet: Fleet, change: Change, created: Created) -> str | None:
         desired = change.desired
         if change.action == "create":
             return await _create_and_publish(
@@ -154,7 +154,7 @@ class ConfigurationAdapter:
             await _describe(fleet, change.target, desired["description"])
         return change.target
 
-    async def landed(self, fleet: FleetClient, change: Change) -> Change | InSync | None:
+    async def landed(self, fleet: Fleet, change: Change) -> Change | InSync | None:
         matches = [c for c in await _list(fleet) if c.name == change.name]
         if len(matches) > 1:
             raise InvalidInputError(
@@ -293,25 +293,23 @@ def _read(where: str, file: str, problems: list[str]) -> str | None:
 # -- the client calls (one function each: the facade's names live here only) -----------------
 
 
-async def _list(fleet: FleetClient) -> list[Any]:
+async def _list(fleet: Fleet) -> list[Any]:
     return list(await fleet.configurations.list())
 
 
-async def _create_and_publish(
-    fleet: FleetClient, name: str, yaml: str, description: str | None
-) -> str:
+async def _create_and_publish(fleet: Fleet, name: str, yaml: str, description: str | None) -> str:
     created = await fleet.configurations.create(name, yaml, description=description)
     await fleet.configurations.publish(created.id, yaml, expected_version=created.version)
     return str(created.id)
 
 
-async def _publish(fleet: FleetClient, config_id: str, yaml: str, expected_version: int) -> None:
+async def _publish(fleet: Fleet, config_id: str, yaml: str, expected_version: int) -> None:
     await fleet.configurations.publish(config_id, yaml, expected_version=expected_version)
 
 
-async def _describe(fleet: FleetClient, config_id: str, description: str | None) -> None:
+async def _describe(fleet: Fleet, config_id: str, description: str | None) -> None:
     await fleet.configurations.describe(config_id, description)
 
 
-async def _delete(fleet: FleetClient, config_id: str, expected_version: int) -> bool:
+async def _delete(fleet: Fleet, config_id: str, expected_version: int) -> bool:
     return bool(await fleet.configurations.delete(config_id, expected_version=expected_version))

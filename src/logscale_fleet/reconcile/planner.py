@@ -12,10 +12,10 @@ from logscale_fleet.reconcile.plan import Change, Plan, ordered
 from logscale_fleet.reconcile.problems import DeclarationError
 
 if TYPE_CHECKING:
-    from logscale_fleet.client import FleetClient
+    from logscale_fleet.reconcile.adapter import Fleet
 
 
-async def make_plan(fleet: FleetClient, declaration: Declaration, *, prune: bool = False) -> Plan:
+async def make_plan(fleet: Fleet, declaration: Declaration, *, prune: bool = False) -> Plan:
     """The changes that make the server match `declaration`. With `prune`, resources of a
     declared kind that the file does not name are deleted (kinds the file does not mention are
     left alone). A problem only the server reveals (an unknown config_name, a name two server

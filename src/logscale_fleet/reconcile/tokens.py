@@ -25,7 +25,7 @@ from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
 from logscale_fleet.reconcile.problems import kind_of, quoted
 
 if TYPE_CHECKING:
-    from logscale_fleet.client import FleetClient
+    from logscale_fleet.reconcile.adapter import Fleet
 
 KIND = "install_token"
 CONFIGURATION_KIND = "configuration"
@@ -100,7 +100,7 @@ class TokenAdapter:
     # -- planning ---------------------------------------------------------------------------
 
     async def read(
-        self, fleet: FleetClient, declared: Sequence[DeclaredToken], *, prune: bool
+        self, fleet: Fleet, declared: Sequence[DeclaredToken], *, prune: bool
     ) -> TokenState:
         wants_configs = any(t.config_id is not None or t.config_name is not None for t in declared)
 
@@ -170,7 +170,7 @@ class TokenAdapter:
 
     # -- applying ---------------------------------------------------------------------------
 
-    async def apply(self, fleet: FleetClient, change: Change, created: Created) -> str | None:
+    async def apply(self, fleet: Fleet, change: Change, created: Created) -> str | None:
         config_id = change.desired.get("config_id")
         if config_id == PENDING:
             config_id = _created_configuration(change, created)
@@ -183,7 +183,7 @@ class TokenAdapter:
             raise ChangeRefused(f"the server did not delete {change.label} (it answered false)")
         return change.target
 
-    async def landed(self, fleet: FleetClient, change: Change) -> Change | InSync | None:
+    async def landed(self, fleet: Fleet, change: Change) -> Change | InSync | None:
         matches = [t for t in await _list_tokens(fleet) if t.name == change.name]
         if len(matches) > 1:
             raise InvalidInputError(
@@ -358,26 +358,26 @@ def _checked(where: str, key: str, value: Any, rule: Any, problems: list[str]) -
 # -- the client calls (one function each: the facade's names live here only) -----------------
 
 
-async def _list_tokens(fleet: FleetClient) -> list[Any]:
+async def _list_tokens(fleet: Fleet) -> list[Any]:
     return list(await fleet.install_tokens.list())
 
 
-async def _list_configurations(fleet: FleetClient) -> list[Any]:
+async def _list_configurations(fleet: Fleet) -> list[Any]:
     return list(await fleet.configurations.list())
 
 
-async def _default_token(fleet: FleetClient) -> Any:
+async def _default_token(fleet: Fleet) -> Any:
     return await fleet.install_tokens.default()
 
 
-async def _create_token(fleet: FleetClient, name: str, config_id: str | None) -> str:
+async def _create_token(fleet: Fleet, name: str, config_id: str | None) -> str:
     created = await fleet.install_tokens.create(name, config_id=config_id)
     return str(created.token)
 
 
-async def _assign(fleet: FleetClient, token: str, config_id: str | None) -> None:
+async def _assign(fleet: Fleet, token: str, config_id: str | None) -> None:
     await fleet.install_tokens.assign_configuration(token, config_id)
 
 
-async def _delete(fleet: FleetClient, token: str) -> bool:
+async def _delete(fleet: Fleet, token: str) -> bool:
     return bool(await fleet.install_tokens.delete(token))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from logscale_fleet._core import validation
 from logscale_fleet._core.executor import Executor
-from logscale_fleet._core.paging import Page, paged
+from logscale_fleet._core.paging import searched
 from logscale_fleet._core.yaml_check import check_yaml
 from logscale_fleet.errors import (
     ConflictError,
@@ -70,9 +70,6 @@ if TYPE_CHECKING:
 
     MergedConfiguration = LogCollectorMergedConfigurationLogCollectorMergedConfiguration
     from logscale_graphql.log_collector_configuration import LogCollectorConfiguration
-    from logscale_graphql.search_log_collector_configurations import (
-        SearchLogCollectorConfigurations,
-    )
 
 PAGE_SIZE = 200
 MAX_DESCRIPTION_LENGTH = 10_000
@@ -110,20 +107,15 @@ class Configurations:
             raise InvalidInputError("search", "must be a string")
         validation.check_page_size(page_size)
 
-        async def fetch(skip: int, limit: int) -> Page[Configuration]:
-            result: SearchLogCollectorConfigurations = await self._executor.run(
-                "SearchLogCollectorConfigurations",
-                timeout=timeout,
-                max_retries=max_retries,
-                search_filter=search,
-                skip=skip,
-                limit=limit,
-            )
-            found = result.search_log_collector_configurations
-            return Page(found.results, found.total_results)
-
-        async for configuration in paged(
-            "SearchLogCollectorConfigurations", fetch, key=lambda c: c.id, page_size=page_size
+        async for configuration in searched(
+            self._executor.run,
+            "SearchLogCollectorConfigurations",
+            "search_log_collector_configurations",
+            key=lambda c: c.id,
+            page_size=page_size,
+            timeout=timeout,
+            max_retries=max_retries,
+            search_filter=search,
         ):
             yield configuration
 

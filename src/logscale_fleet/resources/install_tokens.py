@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from logscale_fleet._core import validation
+from logscale_fleet._core.ambiguous import Landed, create_or_find
 from logscale_fleet._core.executor import Executor
-from logscale_fleet._core.paging import Page, paged
-from logscale_fleet.errors import InvalidInputError, ServerError, TimeoutError, TransportError
+from logscale_fleet._core.paging import searched
+from logscale_fleet.errors import InvalidInputError
 from logscale_fleet.settings import Timeouts
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from logscale_graphql.fleet_installation_token import FleetInstallationToken
     from logscale_graphql.fleet_installation_tokens import FleetInstallationTokens
     from logscale_graphql.fragments import InstallTokenFields as InstallToken
-    from logscale_graphql.search_fleet_installation_tokens import SearchFleetInstallationTokens
     from logscale_graphql.update_fleet_install_token_config_id import (
         UpdateFleetInstallTokenConfigId,
     )
@@ -146,21 +146,16 @@ class InstallTokens:
         )
         direction = _choose("order", order, {"asc": OrderBy.ASC, "desc": OrderBy.DESC})
 
-        async def fetch(skip: int, limit: int) -> Page[InstallToken]:
-            result: SearchFleetInstallationTokens = await self._executor.run(
-                "SearchFleetInstallationTokens",
-                timeout=timeout,
-                max_retries=max_retries,
-                skip=skip,
-                limit=limit,
-                sort_by=sort,
-                order_by=direction,
-            )
-            found = result.search_fleet_installation_tokens
-            return Page(found.results, found.total_results)
-
-        async for token in paged(
-            "SearchFleetInstallationTokens", fetch, key=lambda t: t.token, page_size=page_size
+        async for token in searched(
+            self._executor.run,
+            "SearchFleetInstallationTokens",
+            "search_fleet_installation_tokens",
+            key=lambda t: t.token,
+            page_size=page_size,
+            timeout=timeout,
+            max_retries=max_retries,
+            sort_by=sort,
+            order_by=direction,
         ):
             yield token
 
@@ -276,24 +271,17 @@ class InstallTokens:
             existing = await self._single_named(name, **options)
             if existing is not None:
                 return await self._reconcile_configuration(existing, config_id, **options)
-            try:
-                created = await self.create(name, config_id, **options)
-                return EnsureOutcome(created, "created")
-            except (TransportError, ServerError) as error:
-                if isinstance(error, TransportError) and not error.request_sent:
-                    raise
-                # The create may have landed: look before reporting failure.
-                log.debug("CreateFleetInstallToken failed ambiguously; looking the name up")
-                landed = await self._single_named(name, **options)
-                if landed is None and isinstance(error, TimeoutError):
-                    # A create that timed out may still be running on the server; give it as
-                    # long again as we waited before concluding it did not land.
-                    await self._executor.sleep(self._executor.settings.timeouts.read)
-                    landed = await self._single_named(name, **options)
-                if landed is None:
-                    raise
-                outcome = await self._reconcile_configuration(landed, config_id, **options)
-                return EnsureOutcome(outcome.token, "created")
+            outcome = await create_or_find(
+                lambda: self.create(name, config_id, **options),
+                lambda: self._single_named(name, **options),
+                wait=self._executor.settings.timeouts.read,
+                sleep=self._executor.sleep,
+            )
+            if not isinstance(outcome, Landed):
+                return EnsureOutcome(outcome, "created")
+            # The create landed although its answer was lost: make it match, report "created".
+            fixed = await self._reconcile_configuration(outcome.found, config_id, **options)
+            return EnsureOutcome(fixed.token, "created")
 
     async def _single_named(self, name: str, **options: Any) -> InstallToken | None:
         matches = await self.find(name, **options)

@@ -9,3 +9,10 @@ This package's `__init__` imports nothing: the pytest plugin is loaded in every 
 every user who installs the package, and ariadne/uvicorn are an optional extra
 (`uv tool install '.[sandbox]'` from a checkout; see `logscale_fleet.install_advice`).
 """
+
+from logscale_fleet.install_advice import extra_advice
+
+# The one message for a missing extra (embedded, the CLI's `sandbox serve`, the pytest plugin).
+MISSING_EXTRA = "the sandbox needs the optional dependencies ariadne and uvicorn: " + extra_advice(
+    "sandbox"
+)

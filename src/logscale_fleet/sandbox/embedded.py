@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from logscale_fleet.errors import ConfigurationError
-from logscale_fleet.install_advice import extra_advice
+from logscale_fleet.sandbox import MISSING_EXTRA
 
 if TYPE_CHECKING:
     from logscale_fleet.sandbox.app import SandboxApp
@@ -58,9 +58,6 @@ __all__ = [
 
 DB_ENV_VAR = "LOGSCALE_FLEET_SANDBOX_DB"
 EMBEDDED_BASE_URL = "http://sandbox.logscale-fleet.invalid"
-MISSING_EXTRA = "the sandbox needs the optional dependencies ariadne and uvicorn: " + extra_advice(
-    "sandbox"
-)
 
 
 def default_db_path() -> Path:

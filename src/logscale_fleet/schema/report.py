@@ -8,7 +8,7 @@ from typing import Any
 from logscale_fleet.schema.check import CheckReport
 from logscale_fleet.schema.documents import OperationProblem, SourceLocation
 from logscale_fleet.schema.findings import Finding
-from logscale_fleet.schema.freshness import GENERATED_PACKAGE, REGENERATE_COMMAND
+from logscale_fleet.schema.freshness import REGENERATE_COMMAND
 from logscale_fleet.schema.stability import FieldStability, StabilityLevel
 
 JSON_FORMAT_VERSION = 1
@@ -157,10 +157,10 @@ def _summary(report: CheckReport) -> list[str]:
         generated_line = "skipped"
     elif generated.error is not None:
         generated_line = "code generation failed"
-    elif generated.freshness is not None and generated.freshness.fresh:
-        generated_line = f"{GENERATED_PACKAGE.as_posix()} is up to date"
+    elif generated.freshness is not None:
+        generated_line = generated.freshness.headline
     else:
-        generated_line = f"{GENERATED_PACKAGE.as_posix()} is stale"
+        generated_line = "not checked"
     lines = [
         f"operations:    {len(operations.operations)} checked, {len(operations.errors)} error(s)",
         f"generated:     {generated_line}",

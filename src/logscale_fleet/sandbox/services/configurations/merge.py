@@ -9,18 +9,29 @@ is not a mapping, or was never published contributes nothing and is a problem at
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml  # type: ignore[import-untyped]  # no stubs among the dev dependencies
 
 from logscale_fleet._core.yaml_check import find_yaml_problem
-from logscale_fleet.sandbox.services.configurations.state import (
-    Configuration,
-    MergedConfiguration,
-    Problem,
-)
+from logscale_fleet.sandbox.services.configurations.state import Configuration
 
-__all__ = ["merge"]
+__all__ = ["MergedConfiguration", "Problem", "merge"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    summary: str
+    details: str | None
+    path: str
+    number: int
+
+
+@dataclass(frozen=True)
+class MergedConfiguration:
+    content: str
+    problems: tuple[Problem, ...]
 
 
 def merge(configurations: list[Configuration]) -> MergedConfiguration:

@@ -10,6 +10,7 @@ from graphql import GraphQLResolveInfo
 
 from logscale_fleet.sandbox.context import Resolver, context
 from logscale_fleet.sandbox.errors import SandboxNotFound
+from logscale_fleet.sandbox.services.configurations.merge import merge
 from logscale_fleet.sandbox.services.configurations.state import (
     Configuration,
     ConfigurationState,
@@ -92,7 +93,7 @@ async def resolve_delete(_: None, info: GraphQLResolveInfo, **args: Any) -> bool
 async def resolve_merged(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
     store = context(info).store
     state = store.configurations
-    result = await store.run(lambda: state.merged(args["configIds"]))
+    result = merge(await store.run(lambda: state.for_merge(args["configIds"])))
     return {
         "content": result.content,
         "problems": [

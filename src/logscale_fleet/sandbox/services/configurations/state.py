@@ -51,8 +51,6 @@ __all__ = [
     "ConfigurationInUseError",
     "ConfigurationState",
     "ConfigurationTest",
-    "MergedConfiguration",
-    "Problem",
     "StaleVersionError",
 ]
 
@@ -160,20 +158,6 @@ class ConfigurationInUseError(SandboxError):
 class ConfigurationTest:
     config_id: str
     collector_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    summary: str
-    details: str | None
-    path: str
-    number: int
-
-
-@dataclass(frozen=True)
-class MergedConfiguration:
-    content: str
-    problems: tuple[Problem, ...]
 
 
 def _check_text(value: str | None, argument: str) -> str | None:
@@ -492,17 +476,15 @@ class ConfigurationState:
             [(config_id, c, seq + n) for n, c in enumerate(ids, start=1)],
         )
 
-    # -- the merged view --------------------------------------------------------------------
+    # -- the merged view (merge.py combines what this reads) --------------------------------
 
-    def merged(self, config_ids: Iterable[str]) -> MergedConfiguration:
-        from logscale_fleet.sandbox.services.configurations.merge import merge
-
+    def for_merge(self, config_ids: Iterable[str]) -> list[Configuration]:
+        """The configurations to merge, in the order given (repeats dropped)."""
         ids = list(dict.fromkeys(config_ids))
         if not ids:
             raise SandboxInvalidArgument("configIds must name at least one configuration")
         with self._db.read() as tx:
-            configurations = [self._one(tx, c) for c in ids]
-        return merge(configurations)
+            return [self._one(tx, c) for c in ids]
 
 
 def _configuration(row: sqlite3.Row) -> Configuration:
