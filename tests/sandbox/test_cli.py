@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from logscale_fleet.cli import sandbox_commands
 from logscale_fleet.cli.main import main
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -209,3 +210,38 @@ def test_help_texts(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     for option in ("--host", "--port", "--db", "--token", "--fault", "--seed"):
         assert option in out
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])  # noqa: S104 - the point of the test
+def test_a_non_loopback_host_warns(capsys: pytest.CaptureFixture[str], host: str) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as busy:
+        # Held, so serve fails to bind right after the warning and nothing is exposed.
+        busy.bind((host, 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+
+        code = run_main(["sandbox", "serve", "--host", host, "--port", str(port), "--token", "t"])
+
+    lines = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert lines[0].startswith(f"logscale-fleet: warning: --host {host} is not a loopback address")
+    assert "clear text" in lines[0]
+    assert lines[1].startswith("logscale-fleet: error: cannot listen on")
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),  # noqa: S104 - the point of the test
+        ("::", False),
+        ("192.0.2.10", False),
+    ],
+)
+def test_which_hosts_count_as_loopback(host: str, loopback: bool) -> None:
+    assert sandbox_commands._is_loopback(host) is loopback

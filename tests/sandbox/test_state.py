@@ -104,3 +104,40 @@ def test_reprs_hide_secrets() -> None:
 def test_store_rejects_negative_limit() -> None:
     with pytest.raises(SandboxInvalidArgument, match="limit must be 0 or more"):
         SandboxStore().configurations.search(limit=-1)
+
+
+def test_pages_in_sql_cover_every_token_once_in_casefolded_order() -> None:
+    store = SandboxStore()
+    names = ["beta", "Alpha", "alpha", "ÄRGER", "zulu", "Beta", "alpha"]
+    made = [store.install_tokens.create(name).token for name in names]
+
+    def pages(order: str | None) -> list[str]:
+        seen: list[str] = []
+        for skip in range(0, 9, 3):
+            total, page = store.install_tokens.search(
+                skip=skip,
+                limit=3,
+                sort_by="Name",
+                order_by=order,  # type: ignore[arg-type]
+            )
+            assert total == len(names) + 1
+            seen += [t.token for t in page]
+        return seen
+
+    ascending, descending = pages("ASC"), pages("DESC")
+    by_token = {t.token: t.name for t in store.install_tokens.all()}
+    store.close()
+
+    # casefold order, ties in creation order; "ärger" sorts after "alpha"/"beta"/"default".
+    assert [by_token[t] for t in ascending] == [
+        "Alpha",
+        "alpha",
+        "alpha",
+        "beta",
+        "Beta",
+        "default",
+        "zulu",
+        "ÄRGER",
+    ]
+    assert descending == ascending[::-1]
+    assert set(made) <= set(ascending)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import logging
+import socket
 import ssl
 import sys
 from pathlib import Path
@@ -27,6 +30,22 @@ operation runs, then the fault replaces its answer: a change that landed unannou
 Example: --fault 503,operation=CreateFleetInstallToken,probability=0.5"""
 
 
+_log = logging.getLogger("logscale_fleet.sandbox")
+
+
+def _is_loopback(host: str) -> bool:
+    """True when every address `host` names is a loopback one (0.0.0.0 and :: are not)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return True  # unresolvable: binding fails next, with its own error
+    return all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in found)
+
+
 def register(commands: Any) -> None:
     sandbox = commands.add_parser(
         "sandbox",
@@ -45,7 +64,8 @@ def register(commands: Any) -> None:
     serve.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to bind (default: 127.0.0.1, loopback only; 0.0.0.0 exposes it)",
+        help="address to bind (default: 127.0.0.1, loopback only; 0.0.0.0 exposes it, "
+        "with a warning)",
     )
     serve.add_argument(
         "--port", type=int, default=8080, help="TCP port (default: 8080; 0 picks a free one)"
@@ -104,6 +124,13 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.tls_key and not args.tls_cert:
         raise InvalidInputError("--tls-key", "needs --tls-cert")
     token = args.token or generate_token()
+    if not _is_loopback(args.host):
+        _log.warning(
+            "--host %s is not a loopback address: anyone who can reach it can use the sandbox "
+            "with its API token and read the install tokens and JWTs it holds%s",
+            args.host,
+            "" if args.tls_cert else "; without --tls-cert they travel in clear text",
+        )
 
     def announce(url: str) -> None:
         state = "in memory (lost at exit)" if args.db == ":memory:" else args.db

@@ -8,11 +8,12 @@ between wait in the socket's backlog.
 Public API:
 
     serve(*, host="127.0.0.1", port=8080, db=":memory:", token, faults=(), seed=0,
-          max_body_bytes=DEFAULT_MAX_BODY_BYTES, on_ready=None, certfile=None, keyfile=None)
-        -> None   (certfile + keyfile: serve HTTPS)
+          max_body_bytes=DEFAULT_MAX_BODY_BYTES, on_ready=None, certfile=None, keyfile=None,
+          limits=ServerLimits())
+        -> None   (certfile + keyfile: serve HTTPS; limits: connections, read deadline ...)
     ThreadedSandbox(*, db=":memory:", token=None, faults=(), seed=0, host="127.0.0.1", port=0,
                     certfile=None, keyfile=None,
-                    max_body_bytes=DEFAULT_MAX_BODY_BYTES)
+                    max_body_bytes=DEFAULT_MAX_BODY_BYTES, limits=ServerLimits())
         .start(timeout=10.0) -> ThreadedSandbox   (also `with ThreadedSandbox() as sandbox:`)
         .stop(timeout=5.0) -> None
         .url  .graphql_url  .port  .token  .store  .faults
@@ -38,9 +39,13 @@ import uvicorn
 
 from logscale_fleet.sandbox.app import DEFAULT_MAX_BODY_BYTES, SandboxApp, generate_token
 from logscale_fleet.sandbox.faults import ConnectionDropped, FaultInjector, FaultRule
+from logscale_fleet.sandbox.limits import ServerLimits, guarded_protocol
 from logscale_fleet.sandbox.store import MEMORY, SandboxStore
 
-__all__ = ["ThreadedSandbox", "bind_socket", "generate_token", "serve"]
+__all__ = ["ServerLimits", "ThreadedSandbox", "bind_socket", "generate_token", "serve"]
+
+# Connections waiting to be accepted; as many as a burst of the clients the limits admit.
+BACKLOG = 1024
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -52,7 +57,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
-        sock.listen(128)
+        sock.listen(BACKLOG)
     except OSError:
         sock.close()
         raise
@@ -94,6 +99,7 @@ def _server(
     configure_logging: bool,
     certfile: str | Path | None = None,
     keyfile: str | Path | None = None,
+    limits: ServerLimits,
 ) -> _Server:
     logging.getLogger("uvicorn.error").addFilter(_DROP_FILTER)
     kwargs: dict[str, object] = {} if configure_logging else {"log_config": None}
@@ -101,9 +107,11 @@ def _server(
         # HTTPS, for testing clients' TLS settings (a CA made with trustme, say).
         kwargs["ssl_certfile"] = str(certfile)
         kwargs["ssl_keyfile"] = None if keyfile is None else str(keyfile)
+    kwargs.update(limits.uvicorn_options())
     config = uvicorn.Config(
         app,
-        http="h11",
+        # h11 with a read deadline and a connection limit (see limits.py).
+        http=guarded_protocol(limits),
         ws="none",
         lifespan="off",
         loop="asyncio",
@@ -129,6 +137,7 @@ def serve(
     on_ready: Callable[[str], None] | None = None,
     certfile: str | Path | None = None,
     keyfile: str | Path | None = None,
+    limits: ServerLimits | None = None,
 ) -> None:
     """Serve until SIGINT or SIGTERM, then return normally.
 
@@ -148,6 +157,7 @@ def serve(
                 configure_logging=True,
                 certfile=certfile,
                 keyfile=keyfile,
+                limits=limits or ServerLimits(),
             )
             if on_ready is not None:
                 on_ready(_url(sock, tls=certfile is not None))
@@ -199,8 +209,10 @@ class ThreadedSandbox:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         certfile: str | Path | None = None,
         keyfile: str | Path | None = None,
+        limits: ServerLimits | None = None,
     ) -> None:
         self.token = token or generate_token()
+        self.limits = limits or ServerLimits()
         self._certfile = certfile
         self._keyfile = keyfile
         self.store = SandboxStore(db)
@@ -244,6 +256,7 @@ class ThreadedSandbox:
             configure_logging=False,
             certfile=self._certfile,
             keyfile=self._keyfile,
+            limits=self.limits,
         )
         self._thread = threading.Thread(
             target=self._run, name=f"logscale-sandbox-{_url(self._socket)}", daemon=True
