@@ -4,6 +4,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .add_to_log_collector_configuration_test import (
+        AddToLogCollectorConfigurationTest,
+        AddToLogCollectorConfigurationTestAddToLogCollectorConfigurationTest,
+    )
     from .base_client import FleetBaseClient
     from .base_model import BaseModel
     from .client import Client
@@ -11,11 +15,16 @@ if TYPE_CHECKING:
         CreateFleetInstallToken,
         CreateFleetInstallTokenCreateFleetInstallToken,
     )
+    from .create_log_collector_configuration import (
+        CreateLogCollectorConfiguration,
+        CreateLogCollectorConfigurationCreateLogCollectorConfiguration,
+    )
     from .default_fleet_installation_token import (
         DefaultFleetInstallationToken,
         DefaultFleetInstallationTokenDefaultFleetInstallationToken,
     )
     from .delete_fleet_install_token import DeleteFleetInstallToken
+    from .delete_log_collector_configuration import DeleteLogCollectorConfiguration
     from .enums import (
         FleetConfiguration__SortBy,
         FleetInstallationTokens__SortBy,
@@ -32,6 +41,7 @@ if TYPE_CHECKING:
     from .fragments import (
         ConfigurationFields,
         ConfigurationSummary,
+        ConfigurationTestFields,
         InstallTokenFields,
         InstallTokenFieldsAssignedConfiguration,
         InstallTokenFieldsInstallationCommands,
@@ -39,6 +49,19 @@ if TYPE_CHECKING:
     from .log_collector_configuration import (
         LogCollectorConfiguration,
         LogCollectorConfigurationLogCollectorConfiguration,
+    )
+    from .log_collector_merged_configuration import (
+        LogCollectorMergedConfiguration,
+        LogCollectorMergedConfigurationLogCollectorMergedConfiguration,
+        LogCollectorMergedConfigurationLogCollectorMergedConfigurationProblems,
+    )
+    from .publish_log_collector_configuration import (
+        PublishLogCollectorConfiguration,
+        PublishLogCollectorConfigurationPublishLogCollectorConfiguration,
+    )
+    from .remove_from_log_collector_configuration_test import (
+        RemoveFromLogCollectorConfigurationTest,
+        RemoveFromLogCollectorConfigurationTestRemoveFromLogCollectorConfigurationTest,
     )
     from .search_fleet_installation_tokens import (
         SearchFleetInstallationTokens,
@@ -50,6 +73,18 @@ if TYPE_CHECKING:
         SearchLogCollectorConfigurationsSearchLogCollectorConfigurations,
         SearchLogCollectorConfigurationsSearchLogCollectorConfigurationsResults,
     )
+    from .start_log_collector_configuration_test import (
+        StartLogCollectorConfigurationTest,
+        StartLogCollectorConfigurationTestStartLogCollectorConfigurationTest,
+    )
+    from .stop_log_collector_configuration_test import (
+        StopLogCollectorConfigurationTest,
+        StopLogCollectorConfigurationTestStopLogCollectorConfigurationTest,
+    )
+    from .update_draft_log_collector_configuration import (
+        UpdateDraftLogCollectorConfiguration,
+        UpdateDraftLogCollectorConfigurationUpdateDraftLogCollectorConfiguration,
+    )
     from .update_fleet_install_token_config_id import (
         UpdateFleetInstallTokenConfigId,
         UpdateFleetInstallTokenConfigIdUpdateFleetInstallTokenConfigId,
@@ -58,16 +93,30 @@ if TYPE_CHECKING:
         UpdateFleetInstallTokenName,
         UpdateFleetInstallTokenNameUpdateFleetInstallTokenName,
     )
+    from .update_log_collector_configuration_description import (
+        UpdateLogCollectorConfigurationDescription,
+        UpdateLogCollectorConfigurationDescriptionUpdateLogCollectorConfigurationDescription,
+    )
+    from .update_log_collector_configuration_name import (
+        UpdateLogCollectorConfigurationName,
+        UpdateLogCollectorConfigurationNameUpdateLogCollectorConfigurationName,
+    )
 _LAZY_IMPORTS = {
+    "AddToLogCollectorConfigurationTest": ".add_to_log_collector_configuration_test",
+    "AddToLogCollectorConfigurationTestAddToLogCollectorConfigurationTest": ".add_to_log_collector_configuration_test",
     "BaseModel": ".base_model",
     "Client": ".client",
     "ConfigurationFields": ".fragments",
     "ConfigurationSummary": ".fragments",
+    "ConfigurationTestFields": ".fragments",
     "CreateFleetInstallToken": ".create_fleet_install_token",
     "CreateFleetInstallTokenCreateFleetInstallToken": ".create_fleet_install_token",
+    "CreateLogCollectorConfiguration": ".create_log_collector_configuration",
+    "CreateLogCollectorConfigurationCreateLogCollectorConfiguration": ".create_log_collector_configuration",
     "DefaultFleetInstallationToken": ".default_fleet_installation_token",
     "DefaultFleetInstallationTokenDefaultFleetInstallationToken": ".default_fleet_installation_token",
     "DeleteFleetInstallToken": ".delete_fleet_install_token",
+    "DeleteLogCollectorConfiguration": ".delete_log_collector_configuration",
     "FleetBaseClient": ".base_client",
     "FleetConfiguration__SortBy": ".enums",
     "FleetInstallationToken": ".fleet_installation_token",
@@ -80,17 +129,34 @@ _LAZY_IMPORTS = {
     "InstallTokenFieldsInstallationCommands": ".fragments",
     "LogCollectorConfiguration": ".log_collector_configuration",
     "LogCollectorConfigurationLogCollectorConfiguration": ".log_collector_configuration",
+    "LogCollectorMergedConfiguration": ".log_collector_merged_configuration",
+    "LogCollectorMergedConfigurationLogCollectorMergedConfiguration": ".log_collector_merged_configuration",
+    "LogCollectorMergedConfigurationLogCollectorMergedConfigurationProblems": ".log_collector_merged_configuration",
     "OrderBy": ".enums",
+    "PublishLogCollectorConfiguration": ".publish_log_collector_configuration",
+    "PublishLogCollectorConfigurationPublishLogCollectorConfiguration": ".publish_log_collector_configuration",
+    "RemoveFromLogCollectorConfigurationTest": ".remove_from_log_collector_configuration_test",
+    "RemoveFromLogCollectorConfigurationTestRemoveFromLogCollectorConfigurationTest": ".remove_from_log_collector_configuration_test",
     "SearchFleetInstallationTokens": ".search_fleet_installation_tokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokens": ".search_fleet_installation_tokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokensResults": ".search_fleet_installation_tokens",
     "SearchLogCollectorConfigurations": ".search_log_collector_configurations",
     "SearchLogCollectorConfigurationsSearchLogCollectorConfigurations": ".search_log_collector_configurations",
     "SearchLogCollectorConfigurationsSearchLogCollectorConfigurationsResults": ".search_log_collector_configurations",
+    "StartLogCollectorConfigurationTest": ".start_log_collector_configuration_test",
+    "StartLogCollectorConfigurationTestStartLogCollectorConfigurationTest": ".start_log_collector_configuration_test",
+    "StopLogCollectorConfigurationTest": ".stop_log_collector_configuration_test",
+    "StopLogCollectorConfigurationTestStopLogCollectorConfigurationTest": ".stop_log_collector_configuration_test",
+    "UpdateDraftLogCollectorConfiguration": ".update_draft_log_collector_configuration",
+    "UpdateDraftLogCollectorConfigurationUpdateDraftLogCollectorConfiguration": ".update_draft_log_collector_configuration",
     "UpdateFleetInstallTokenConfigId": ".update_fleet_install_token_config_id",
     "UpdateFleetInstallTokenConfigIdUpdateFleetInstallTokenConfigId": ".update_fleet_install_token_config_id",
     "UpdateFleetInstallTokenName": ".update_fleet_install_token_name",
     "UpdateFleetInstallTokenNameUpdateFleetInstallTokenName": ".update_fleet_install_token_name",
+    "UpdateLogCollectorConfigurationDescription": ".update_log_collector_configuration_description",
+    "UpdateLogCollectorConfigurationDescriptionUpdateLogCollectorConfigurationDescription": ".update_log_collector_configuration_description",
+    "UpdateLogCollectorConfigurationName": ".update_log_collector_configuration_name",
+    "UpdateLogCollectorConfigurationNameUpdateLogCollectorConfigurationName": ".update_log_collector_configuration_name",
 }
 
 
@@ -109,15 +175,21 @@ def __dir__():
 
 
 __all__ = [
+    "AddToLogCollectorConfigurationTest",
+    "AddToLogCollectorConfigurationTestAddToLogCollectorConfigurationTest",
     "BaseModel",
     "Client",
     "ConfigurationFields",
     "ConfigurationSummary",
+    "ConfigurationTestFields",
     "CreateFleetInstallToken",
     "CreateFleetInstallTokenCreateFleetInstallToken",
+    "CreateLogCollectorConfiguration",
+    "CreateLogCollectorConfigurationCreateLogCollectorConfiguration",
     "DefaultFleetInstallationToken",
     "DefaultFleetInstallationTokenDefaultFleetInstallationToken",
     "DeleteFleetInstallToken",
+    "DeleteLogCollectorConfiguration",
     "FleetBaseClient",
     "FleetConfiguration__SortBy",
     "FleetInstallationToken",
@@ -130,15 +202,32 @@ __all__ = [
     "InstallTokenFieldsInstallationCommands",
     "LogCollectorConfiguration",
     "LogCollectorConfigurationLogCollectorConfiguration",
+    "LogCollectorMergedConfiguration",
+    "LogCollectorMergedConfigurationLogCollectorMergedConfiguration",
+    "LogCollectorMergedConfigurationLogCollectorMergedConfigurationProblems",
     "OrderBy",
+    "PublishLogCollectorConfiguration",
+    "PublishLogCollectorConfigurationPublishLogCollectorConfiguration",
+    "RemoveFromLogCollectorConfigurationTest",
+    "RemoveFromLogCollectorConfigurationTestRemoveFromLogCollectorConfigurationTest",
     "SearchFleetInstallationTokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokensResults",
     "SearchLogCollectorConfigurations",
     "SearchLogCollectorConfigurationsSearchLogCollectorConfigurations",
     "SearchLogCollectorConfigurationsSearchLogCollectorConfigurationsResults",
+    "StartLogCollectorConfigurationTest",
+    "StartLogCollectorConfigurationTestStartLogCollectorConfigurationTest",
+    "StopLogCollectorConfigurationTest",
+    "StopLogCollectorConfigurationTestStopLogCollectorConfigurationTest",
+    "UpdateDraftLogCollectorConfiguration",
+    "UpdateDraftLogCollectorConfigurationUpdateDraftLogCollectorConfiguration",
     "UpdateFleetInstallTokenConfigId",
     "UpdateFleetInstallTokenConfigIdUpdateFleetInstallTokenConfigId",
     "UpdateFleetInstallTokenName",
     "UpdateFleetInstallTokenNameUpdateFleetInstallTokenName",
+    "UpdateLogCollectorConfigurationDescription",
+    "UpdateLogCollectorConfigurationDescriptionUpdateLogCollectorConfigurationDescription",
+    "UpdateLogCollectorConfigurationName",
+    "UpdateLogCollectorConfigurationNameUpdateLogCollectorConfigurationName",
 ]

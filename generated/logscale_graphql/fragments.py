@@ -29,6 +29,11 @@ class ConfigurationSummary(BaseModel):
     version: int
 
 
+class ConfigurationTestFields(BaseModel):
+    config_id: str
+    collector_ids: list[str]
+
+
 class InstallTokenFields(BaseModel):
     name: str
     token: str
@@ -49,4 +54,5 @@ class InstallTokenFieldsInstallationCommands(BaseModel):
 
 ConfigurationFields.model_rebuild()
 ConfigurationSummary.model_rebuild()
+ConfigurationTestFields.model_rebuild()
 InstallTokenFields.model_rebuild()

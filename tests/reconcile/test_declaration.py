@@ -38,7 +38,7 @@ def test_from_mapping_checks_the_same_rules() -> None:
         Declaration.from_mapping([{"config_id": "x"}], "mine")
 
 
-@pytest.mark.parametrize("key", ["configurations", "groups"])
+@pytest.mark.parametrize("key", ["groups"])
 def test_reserved_sections_are_refused_by_name(key: str) -> None:
     with pytest.raises(DeclarationError) as caught:
         Declaration.from_mapping({"tokens": [{"name": "web"}], key: [{"name": "x"}]}, "f.yaml")

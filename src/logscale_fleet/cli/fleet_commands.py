@@ -9,10 +9,15 @@ from logscale_fleet.cli.options import leaf_options
 from logscale_fleet.cli.session import api_command
 
 FILE_FORMAT = """\
-The file (YAML or TOML, chosen by extension, else by content) declares install tokens by name,
-each with at most one of config_id or config_name (neither: no configuration):
+The file (YAML or TOML, chosen by extension, else by content) declares collector configurations
+(name, a YAML file relative to the declaration, optional description) and install tokens by
+name, each token with at most one of config_id or config_name (neither: no configuration); a
+config_name may name a configuration the same file declares:
 
   # fleet.yaml                       # fleet.toml
+  configurations:                    [[configurations]]
+    - name: linux-syslog             name = "linux-syslog"
+      file: configs/linux.yaml       file = "configs/linux.yaml"
   tokens:                            [[tokens]]
     - name: web-servers              name = "web-servers"
       config_name: linux-syslog      config_name = "linux-syslog"
@@ -21,9 +26,10 @@ each with at most one of config_id or config_name (neither: no configuration):
     - name: spare                    name = "windows-hosts"
                                      config_id = "Hj7Kp2Qw..."
 
-(A YAML file may also be the bare list of tokens; `configurations:` and `groups:` are reserved
-for later releases.) The whole file is checked first and every problem is reported with its
-place; nothing changes unless it is all valid.
+(A YAML file may also be the bare list of tokens; `groups:` is reserved for a later release.)
+Configurations are created or published (guarded by the version read at plan time) before the
+tokens that reference them. The whole file is checked first, configuration files included, and
+every problem is reported with its place; nothing changes unless it is all valid.
 """
 
 PLAN_DESCRIPTION = (
