@@ -4,6 +4,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .add_to_log_collector_configuration_test import (
+        AddToLogCollectorConfigurationTest,
+        AddToLogCollectorConfigurationTestAddToLogCollectorConfigurationTest,
+    )
     from .assign_log_collector_configuration import AssignLogCollectorConfiguration
     from .assign_log_collectors_to_configuration import (
         AssignLogCollectorsToConfiguration,
@@ -16,6 +20,10 @@ if TYPE_CHECKING:
         CreateFleetInstallToken,
         CreateFleetInstallTokenCreateFleetInstallToken,
     )
+    from .create_log_collector_configuration import (
+        CreateLogCollectorConfiguration,
+        CreateLogCollectorConfigurationCreateLogCollectorConfiguration,
+    )
     from .create_log_collector_group import (
         CreateLogCollectorGroup,
         CreateLogCollectorGroupCreateLogCollectorGroup,
@@ -25,6 +33,7 @@ if TYPE_CHECKING:
         DefaultFleetInstallationTokenDefaultFleetInstallationToken,
     )
     from .delete_fleet_install_token import DeleteFleetInstallToken
+    from .delete_log_collector_configuration import DeleteLogCollectorConfiguration
     from .delete_log_collector_group import DeleteLogCollectorGroup
     from .disable_log_collector_instance_debug_logging import (
         DisableLogCollectorInstanceDebugLogging,
@@ -63,6 +72,7 @@ if TYPE_CHECKING:
         CollectorFieldsLabels,
         ConfigurationFields,
         ConfigurationSummary,
+        ConfigurationTestFields,
         EnrolledCollectorFields,
         GroupFields,
         GroupFieldsConfigurations,
@@ -85,7 +95,20 @@ if TYPE_CHECKING:
         LogCollectorInstallers,
         LogCollectorInstallersLogCollectorInstallers,
     )
+    from .log_collector_merged_configuration import (
+        LogCollectorMergedConfiguration,
+        LogCollectorMergedConfigurationLogCollectorMergedConfiguration,
+        LogCollectorMergedConfigurationLogCollectorMergedConfigurationProblems,
+    )
     from .log_collector_versions_available import LogCollectorVersionsAvailable
+    from .publish_log_collector_configuration import (
+        PublishLogCollectorConfiguration,
+        PublishLogCollectorConfigurationPublishLogCollectorConfiguration,
+    )
+    from .remove_from_log_collector_configuration_test import (
+        RemoveFromLogCollectorConfigurationTest,
+        RemoveFromLogCollectorConfigurationTestRemoveFromLogCollectorConfigurationTest,
+    )
     from .search_fleet import (
         SearchFleet,
         SearchFleetSearchFleetSearchFleetInProgress,
@@ -109,9 +132,21 @@ if TYPE_CHECKING:
     )
     from .set_lost_collector_days import SetLostCollectorDays
     from .set_wanted_log_collector_version import SetWantedLogCollectorVersion
+    from .start_log_collector_configuration_test import (
+        StartLogCollectorConfigurationTest,
+        StartLogCollectorConfigurationTestStartLogCollectorConfigurationTest,
+    )
+    from .stop_log_collector_configuration_test import (
+        StopLogCollectorConfigurationTest,
+        StopLogCollectorConfigurationTestStopLogCollectorConfigurationTest,
+    )
     from .unenroll_log_collectors import (
         UnenrollLogCollectors,
         UnenrollLogCollectorsUnenrollLogCollectors,
+    )
+    from .update_draft_log_collector_configuration import (
+        UpdateDraftLogCollectorConfiguration,
+        UpdateDraftLogCollectorConfigurationUpdateDraftLogCollectorConfiguration,
     )
     from .update_fleet_install_token_config_id import (
         UpdateFleetInstallTokenConfigId,
@@ -120,6 +155,14 @@ if TYPE_CHECKING:
     from .update_fleet_install_token_name import (
         UpdateFleetInstallTokenName,
         UpdateFleetInstallTokenNameUpdateFleetInstallTokenName,
+    )
+    from .update_log_collector_configuration_description import (
+        UpdateLogCollectorConfigurationDescription,
+        UpdateLogCollectorConfigurationDescriptionUpdateLogCollectorConfigurationDescription,
+    )
+    from .update_log_collector_configuration_name import (
+        UpdateLogCollectorConfigurationName,
+        UpdateLogCollectorConfigurationNameUpdateLogCollectorConfigurationName,
     )
     from .update_log_collector_group_config_ids import (
         UpdateLogCollectorGroupConfigIds,
@@ -138,6 +181,8 @@ if TYPE_CHECKING:
         UpdateLogCollectorGroupWantedVersionUpdateLogCollectorGroupWantedVersion,
     )
 _LAZY_IMPORTS = {
+    "AddToLogCollectorConfigurationTest": ".add_to_log_collector_configuration_test",
+    "AddToLogCollectorConfigurationTestAddToLogCollectorConfigurationTest": ".add_to_log_collector_configuration_test",
     "AssignLogCollectorConfiguration": ".assign_log_collector_configuration",
     "AssignLogCollectorsToConfiguration": ".assign_log_collectors_to_configuration",
     "AssignLogCollectorsToConfigurationAssignLogCollectorsToConfiguration": ".assign_log_collectors_to_configuration",
@@ -154,13 +199,17 @@ _LAZY_IMPORTS = {
     "CollectorFieldsLabels": ".fragments",
     "ConfigurationFields": ".fragments",
     "ConfigurationSummary": ".fragments",
+    "ConfigurationTestFields": ".fragments",
     "CreateFleetInstallToken": ".create_fleet_install_token",
     "CreateFleetInstallTokenCreateFleetInstallToken": ".create_fleet_install_token",
+    "CreateLogCollectorConfiguration": ".create_log_collector_configuration",
+    "CreateLogCollectorConfigurationCreateLogCollectorConfiguration": ".create_log_collector_configuration",
     "CreateLogCollectorGroup": ".create_log_collector_group",
     "CreateLogCollectorGroupCreateLogCollectorGroup": ".create_log_collector_group",
     "DefaultFleetInstallationToken": ".default_fleet_installation_token",
     "DefaultFleetInstallationTokenDefaultFleetInstallationToken": ".default_fleet_installation_token",
     "DeleteFleetInstallToken": ".delete_fleet_install_token",
+    "DeleteLogCollectorConfiguration": ".delete_log_collector_configuration",
     "DeleteLogCollectorGroup": ".delete_log_collector_group",
     "DisableLogCollectorInstanceDebugLogging": ".disable_log_collector_instance_debug_logging",
     "EnableLogCollectorInstanceDebugLogging": ".enable_log_collector_instance_debug_logging",
@@ -188,9 +237,16 @@ _LAZY_IMPORTS = {
     "LogCollectorConfigurationLogCollectorConfiguration": ".log_collector_configuration",
     "LogCollectorInstallers": ".log_collector_installers",
     "LogCollectorInstallersLogCollectorInstallers": ".log_collector_installers",
+    "LogCollectorMergedConfiguration": ".log_collector_merged_configuration",
+    "LogCollectorMergedConfigurationLogCollectorMergedConfiguration": ".log_collector_merged_configuration",
+    "LogCollectorMergedConfigurationLogCollectorMergedConfigurationProblems": ".log_collector_merged_configuration",
     "LogCollectorStatusType": ".enums",
     "LogCollectorVersionsAvailable": ".log_collector_versions_available",
     "OrderBy": ".enums",
+    "PublishLogCollectorConfiguration": ".publish_log_collector_configuration",
+    "PublishLogCollectorConfigurationPublishLogCollectorConfiguration": ".publish_log_collector_configuration",
+    "RemoveFromLogCollectorConfigurationTest": ".remove_from_log_collector_configuration_test",
+    "RemoveFromLogCollectorConfigurationTestRemoveFromLogCollectorConfigurationTest": ".remove_from_log_collector_configuration_test",
     "SearchFleet": ".search_fleet",
     "SearchFleetInstallationTokens": ".search_fleet_installation_tokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokens": ".search_fleet_installation_tokens",
@@ -209,12 +265,22 @@ _LAZY_IMPORTS = {
     "SearchLogCollectorGroupsSearchLogCollectorGroupsResults": ".search_log_collector_groups",
     "SetLostCollectorDays": ".set_lost_collector_days",
     "SetWantedLogCollectorVersion": ".set_wanted_log_collector_version",
+    "StartLogCollectorConfigurationTest": ".start_log_collector_configuration_test",
+    "StartLogCollectorConfigurationTestStartLogCollectorConfigurationTest": ".start_log_collector_configuration_test",
+    "StopLogCollectorConfigurationTest": ".stop_log_collector_configuration_test",
+    "StopLogCollectorConfigurationTestStopLogCollectorConfigurationTest": ".stop_log_collector_configuration_test",
     "UnenrollLogCollectors": ".unenroll_log_collectors",
     "UnenrollLogCollectorsUnenrollLogCollectors": ".unenroll_log_collectors",
+    "UpdateDraftLogCollectorConfiguration": ".update_draft_log_collector_configuration",
+    "UpdateDraftLogCollectorConfigurationUpdateDraftLogCollectorConfiguration": ".update_draft_log_collector_configuration",
     "UpdateFleetInstallTokenConfigId": ".update_fleet_install_token_config_id",
     "UpdateFleetInstallTokenConfigIdUpdateFleetInstallTokenConfigId": ".update_fleet_install_token_config_id",
     "UpdateFleetInstallTokenName": ".update_fleet_install_token_name",
     "UpdateFleetInstallTokenNameUpdateFleetInstallTokenName": ".update_fleet_install_token_name",
+    "UpdateLogCollectorConfigurationDescription": ".update_log_collector_configuration_description",
+    "UpdateLogCollectorConfigurationDescriptionUpdateLogCollectorConfigurationDescription": ".update_log_collector_configuration_description",
+    "UpdateLogCollectorConfigurationName": ".update_log_collector_configuration_name",
+    "UpdateLogCollectorConfigurationNameUpdateLogCollectorConfigurationName": ".update_log_collector_configuration_name",
     "UpdateLogCollectorGroupConfigIds": ".update_log_collector_group_config_ids",
     "UpdateLogCollectorGroupConfigIdsUpdateLogCollectorGroupConfigIds": ".update_log_collector_group_config_ids",
     "UpdateLogCollectorGroupFilter": ".update_log_collector_group_filter",
@@ -241,6 +307,8 @@ def __dir__():
 
 
 __all__ = [
+    "AddToLogCollectorConfigurationTest",
+    "AddToLogCollectorConfigurationTestAddToLogCollectorConfigurationTest",
     "AssignLogCollectorConfiguration",
     "AssignLogCollectorsToConfiguration",
     "AssignLogCollectorsToConfigurationAssignLogCollectorsToConfiguration",
@@ -257,13 +325,17 @@ __all__ = [
     "CollectorFieldsLabels",
     "ConfigurationFields",
     "ConfigurationSummary",
+    "ConfigurationTestFields",
     "CreateFleetInstallToken",
     "CreateFleetInstallTokenCreateFleetInstallToken",
+    "CreateLogCollectorConfiguration",
+    "CreateLogCollectorConfigurationCreateLogCollectorConfiguration",
     "CreateLogCollectorGroup",
     "CreateLogCollectorGroupCreateLogCollectorGroup",
     "DefaultFleetInstallationToken",
     "DefaultFleetInstallationTokenDefaultFleetInstallationToken",
     "DeleteFleetInstallToken",
+    "DeleteLogCollectorConfiguration",
     "DeleteLogCollectorGroup",
     "DisableLogCollectorInstanceDebugLogging",
     "EnableLogCollectorInstanceDebugLogging",
@@ -291,9 +363,16 @@ __all__ = [
     "LogCollectorConfigurationLogCollectorConfiguration",
     "LogCollectorInstallers",
     "LogCollectorInstallersLogCollectorInstallers",
+    "LogCollectorMergedConfiguration",
+    "LogCollectorMergedConfigurationLogCollectorMergedConfiguration",
+    "LogCollectorMergedConfigurationLogCollectorMergedConfigurationProblems",
     "LogCollectorStatusType",
     "LogCollectorVersionsAvailable",
     "OrderBy",
+    "PublishLogCollectorConfiguration",
+    "PublishLogCollectorConfigurationPublishLogCollectorConfiguration",
+    "RemoveFromLogCollectorConfigurationTest",
+    "RemoveFromLogCollectorConfigurationTestRemoveFromLogCollectorConfigurationTest",
     "SearchFleet",
     "SearchFleetInstallationTokens",
     "SearchFleetInstallationTokensSearchFleetInstallationTokens",
@@ -312,12 +391,22 @@ __all__ = [
     "SearchLogCollectorGroupsSearchLogCollectorGroupsResults",
     "SetLostCollectorDays",
     "SetWantedLogCollectorVersion",
+    "StartLogCollectorConfigurationTest",
+    "StartLogCollectorConfigurationTestStartLogCollectorConfigurationTest",
+    "StopLogCollectorConfigurationTest",
+    "StopLogCollectorConfigurationTestStopLogCollectorConfigurationTest",
     "UnenrollLogCollectors",
     "UnenrollLogCollectorsUnenrollLogCollectors",
+    "UpdateDraftLogCollectorConfiguration",
+    "UpdateDraftLogCollectorConfigurationUpdateDraftLogCollectorConfiguration",
     "UpdateFleetInstallTokenConfigId",
     "UpdateFleetInstallTokenConfigIdUpdateFleetInstallTokenConfigId",
     "UpdateFleetInstallTokenName",
     "UpdateFleetInstallTokenNameUpdateFleetInstallTokenName",
+    "UpdateLogCollectorConfigurationDescription",
+    "UpdateLogCollectorConfigurationDescriptionUpdateLogCollectorConfigurationDescription",
+    "UpdateLogCollectorConfigurationName",
+    "UpdateLogCollectorConfigurationNameUpdateLogCollectorConfigurationName",
     "UpdateLogCollectorGroupConfigIds",
     "UpdateLogCollectorGroupConfigIdsUpdateLogCollectorGroupConfigIds",
     "UpdateLogCollectorGroupFilter",

@@ -8,15 +8,20 @@ from .base_client import FleetBaseClient
 from .base_model import UNSET
 
 if TYPE_CHECKING:
+    from .add_to_log_collector_configuration_test import (
+        AddToLogCollectorConfigurationTest,
+    )
     from .assign_log_collector_configuration import AssignLogCollectorConfiguration
     from .assign_log_collectors_to_configuration import (
         AssignLogCollectorsToConfiguration,
     )
     from .base_model import UnsetType
     from .create_fleet_install_token import CreateFleetInstallToken
+    from .create_log_collector_configuration import CreateLogCollectorConfiguration
     from .create_log_collector_group import CreateLogCollectorGroup
     from .default_fleet_installation_token import DefaultFleetInstallationToken
     from .delete_fleet_install_token import DeleteFleetInstallToken
+    from .delete_log_collector_configuration import DeleteLogCollectorConfiguration
     from .delete_log_collector_group import DeleteLogCollectorGroup
     from .disable_log_collector_instance_debug_logging import (
         DisableLogCollectorInstanceDebugLogging,
@@ -40,16 +45,34 @@ if TYPE_CHECKING:
     from .input_types import SearchFleetVersionFilter
     from .log_collector_configuration import LogCollectorConfiguration
     from .log_collector_installers import LogCollectorInstallers
+    from .log_collector_merged_configuration import LogCollectorMergedConfiguration
     from .log_collector_versions_available import LogCollectorVersionsAvailable
+    from .publish_log_collector_configuration import PublishLogCollectorConfiguration
+    from .remove_from_log_collector_configuration_test import (
+        RemoveFromLogCollectorConfigurationTest,
+    )
     from .search_fleet import SearchFleet
     from .search_fleet_installation_tokens import SearchFleetInstallationTokens
     from .search_log_collector_configurations import SearchLogCollectorConfigurations
     from .search_log_collector_groups import SearchLogCollectorGroups
     from .set_lost_collector_days import SetLostCollectorDays
     from .set_wanted_log_collector_version import SetWantedLogCollectorVersion
+    from .start_log_collector_configuration_test import (
+        StartLogCollectorConfigurationTest,
+    )
+    from .stop_log_collector_configuration_test import StopLogCollectorConfigurationTest
     from .unenroll_log_collectors import UnenrollLogCollectors
+    from .update_draft_log_collector_configuration import (
+        UpdateDraftLogCollectorConfiguration,
+    )
     from .update_fleet_install_token_config_id import UpdateFleetInstallTokenConfigId
     from .update_fleet_install_token_name import UpdateFleetInstallTokenName
+    from .update_log_collector_configuration_description import (
+        UpdateLogCollectorConfigurationDescription,
+    )
+    from .update_log_collector_configuration_name import (
+        UpdateLogCollectorConfigurationName,
+    )
     from .update_log_collector_group_config_ids import UpdateLogCollectorGroupConfigIds
     from .update_log_collector_group_filter import UpdateLogCollectorGroupFilter
     from .update_log_collector_group_name import UpdateLogCollectorGroupName
@@ -545,6 +568,402 @@ class Client(FleetBaseClient):
         )
         data = self.get_data(response)
         return SearchLogCollectorConfigurations.model_validate(data)
+
+    async def create_log_collector_configuration(
+        self, name: str, draft: Union[Optional[str], "UnsetType"] = UNSET, **kwargs: Any
+    ) -> "CreateLogCollectorConfiguration":
+        from .create_log_collector_configuration import CreateLogCollectorConfiguration
+
+        query = gql("""
+            mutation CreateLogCollectorConfiguration($name: String!, $draft: String) {
+              createLogCollectorConfiguration(name: $name, draft: $draft) {
+                ...ConfigurationFields
+              }
+            }
+
+            fragment ConfigurationFields on LogCollectorConfiguration {
+              id
+              name
+              description
+              version
+              yaml
+              draft
+              yamlCharactersCount
+              modifiedAt
+              draftModifiedAt
+              modifiedBy
+              instances
+              isTestRunning
+            }
+            """)
+        variables: dict[str, object] = {"name": name, "draft": draft}
+        response = await self.execute(
+            query=query,
+            operation_name="CreateLogCollectorConfiguration",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return CreateLogCollectorConfiguration.model_validate(data)
+
+    async def update_draft_log_collector_configuration(
+        self, id: str, draft: Union[Optional[str], "UnsetType"] = UNSET, **kwargs: Any
+    ) -> "UpdateDraftLogCollectorConfiguration":
+        from .update_draft_log_collector_configuration import (
+            UpdateDraftLogCollectorConfiguration,
+        )
+
+        query = gql("""
+            mutation UpdateDraftLogCollectorConfiguration($id: String!, $draft: String) {
+              updateDraftLogCollectorConfiguration(id: $id, draft: $draft) {
+                ...ConfigurationFields
+              }
+            }
+
+            fragment ConfigurationFields on LogCollectorConfiguration {
+              id
+              name
+              description
+              version
+              yaml
+              draft
+              yamlCharactersCount
+              modifiedAt
+              draftModifiedAt
+              modifiedBy
+              instances
+              isTestRunning
+            }
+            """)
+        variables: dict[str, object] = {"id": id, "draft": draft}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateDraftLogCollectorConfiguration",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateDraftLogCollectorConfiguration.model_validate(data)
+
+    async def publish_log_collector_configuration(
+        self,
+        id: str,
+        current_version: int,
+        yaml: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "PublishLogCollectorConfiguration":
+        from .publish_log_collector_configuration import (
+            PublishLogCollectorConfiguration,
+        )
+
+        query = gql("""
+            mutation PublishLogCollectorConfiguration($id: String!, $yaml: String, $currentVersion: Int!) {
+              publishLogCollectorConfiguration(
+                id: $id
+                yaml: $yaml
+                currentVersion: $currentVersion
+              ) {
+                ...ConfigurationFields
+              }
+            }
+
+            fragment ConfigurationFields on LogCollectorConfiguration {
+              id
+              name
+              description
+              version
+              yaml
+              draft
+              yamlCharactersCount
+              modifiedAt
+              draftModifiedAt
+              modifiedBy
+              instances
+              isTestRunning
+            }
+            """)
+        variables: dict[str, object] = {
+            "id": id,
+            "yaml": yaml,
+            "currentVersion": current_version,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="PublishLogCollectorConfiguration",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return PublishLogCollectorConfiguration.model_validate(data)
+
+    async def update_log_collector_configuration_name(
+        self, config_id: str, name: str, **kwargs: Any
+    ) -> "UpdateLogCollectorConfigurationName":
+        from .update_log_collector_configuration_name import (
+            UpdateLogCollectorConfigurationName,
+        )
+
+        query = gql("""
+            mutation UpdateLogCollectorConfigurationName($configId: String!, $name: String!) {
+              updateLogCollectorConfigurationName(configId: $configId, name: $name) {
+                ...ConfigurationFields
+              }
+            }
+
+            fragment ConfigurationFields on LogCollectorConfiguration {
+              id
+              name
+              description
+              version
+              yaml
+              draft
+              yamlCharactersCount
+              modifiedAt
+              draftModifiedAt
+              modifiedBy
+              instances
+              isTestRunning
+            }
+            """)
+        variables: dict[str, object] = {"configId": config_id, "name": name}
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateLogCollectorConfigurationName",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateLogCollectorConfigurationName.model_validate(data)
+
+    async def update_log_collector_configuration_description(
+        self,
+        config_id: str,
+        description: Union[Optional[str], "UnsetType"] = UNSET,
+        **kwargs: Any,
+    ) -> "UpdateLogCollectorConfigurationDescription":
+        from .update_log_collector_configuration_description import (
+            UpdateLogCollectorConfigurationDescription,
+        )
+
+        query = gql("""
+            mutation UpdateLogCollectorConfigurationDescription($configId: String!, $description: String) {
+              updateLogCollectorConfigurationDescription(
+                configId: $configId
+                description: $description
+              ) {
+                ...ConfigurationFields
+              }
+            }
+
+            fragment ConfigurationFields on LogCollectorConfiguration {
+              id
+              name
+              description
+              version
+              yaml
+              draft
+              yamlCharactersCount
+              modifiedAt
+              draftModifiedAt
+              modifiedBy
+              instances
+              isTestRunning
+            }
+            """)
+        variables: dict[str, object] = {
+            "configId": config_id,
+            "description": description,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="UpdateLogCollectorConfigurationDescription",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return UpdateLogCollectorConfigurationDescription.model_validate(data)
+
+    async def delete_log_collector_configuration(
+        self, config_id: str, version_id: int, **kwargs: Any
+    ) -> "DeleteLogCollectorConfiguration":
+        from .delete_log_collector_configuration import DeleteLogCollectorConfiguration
+
+        query = gql("""
+            mutation DeleteLogCollectorConfiguration($configId: String!, $versionId: Int!) {
+              deleteLogCollectorConfiguration(configId: $configId, versionId: $versionId)
+            }
+            """)
+        variables: dict[str, object] = {"configId": config_id, "versionId": version_id}
+        response = await self.execute(
+            query=query,
+            operation_name="DeleteLogCollectorConfiguration",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return DeleteLogCollectorConfiguration.model_validate(data)
+
+    async def start_log_collector_configuration_test(
+        self, config_id: str, collector_ids: list[str], **kwargs: Any
+    ) -> "StartLogCollectorConfigurationTest":
+        from .start_log_collector_configuration_test import (
+            StartLogCollectorConfigurationTest,
+        )
+
+        query = gql("""
+            mutation StartLogCollectorConfigurationTest($configId: String!, $collectorIds: [String!]!) {
+              startLogCollectorConfigurationTest(
+                configId: $configId
+                collectorIds: $collectorIds
+              ) {
+                ...ConfigurationTestFields
+              }
+            }
+
+            fragment ConfigurationTestFields on FleetConfigurationTest {
+              configId
+              collectorIds
+            }
+            """)
+        variables: dict[str, object] = {
+            "configId": config_id,
+            "collectorIds": collector_ids,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="StartLogCollectorConfigurationTest",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return StartLogCollectorConfigurationTest.model_validate(data)
+
+    async def add_to_log_collector_configuration_test(
+        self, config_id: str, collector_ids: list[str], **kwargs: Any
+    ) -> "AddToLogCollectorConfigurationTest":
+        from .add_to_log_collector_configuration_test import (
+            AddToLogCollectorConfigurationTest,
+        )
+
+        query = gql("""
+            mutation AddToLogCollectorConfigurationTest($configId: String!, $collectorIds: [String!]!) {
+              addToLogCollectorConfigurationTest(
+                configId: $configId
+                collectorIds: $collectorIds
+              ) {
+                ...ConfigurationTestFields
+              }
+            }
+
+            fragment ConfigurationTestFields on FleetConfigurationTest {
+              configId
+              collectorIds
+            }
+            """)
+        variables: dict[str, object] = {
+            "configId": config_id,
+            "collectorIds": collector_ids,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="AddToLogCollectorConfigurationTest",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return AddToLogCollectorConfigurationTest.model_validate(data)
+
+    async def remove_from_log_collector_configuration_test(
+        self, config_id: str, collector_ids: list[str], **kwargs: Any
+    ) -> "RemoveFromLogCollectorConfigurationTest":
+        from .remove_from_log_collector_configuration_test import (
+            RemoveFromLogCollectorConfigurationTest,
+        )
+
+        query = gql("""
+            mutation RemoveFromLogCollectorConfigurationTest($configId: String!, $collectorIds: [String!]!) {
+              removeFromLogCollectorConfigurationTest(
+                configId: $configId
+                collectorIds: $collectorIds
+              ) {
+                ...ConfigurationTestFields
+              }
+            }
+
+            fragment ConfigurationTestFields on FleetConfigurationTest {
+              configId
+              collectorIds
+            }
+            """)
+        variables: dict[str, object] = {
+            "configId": config_id,
+            "collectorIds": collector_ids,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="RemoveFromLogCollectorConfigurationTest",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return RemoveFromLogCollectorConfigurationTest.model_validate(data)
+
+    async def stop_log_collector_configuration_test(
+        self, config_id: str, **kwargs: Any
+    ) -> "StopLogCollectorConfigurationTest":
+        from .stop_log_collector_configuration_test import (
+            StopLogCollectorConfigurationTest,
+        )
+
+        query = gql("""
+            mutation StopLogCollectorConfigurationTest($configId: String!) {
+              stopLogCollectorConfigurationTest(configId: $configId) {
+                ...ConfigurationTestFields
+              }
+            }
+
+            fragment ConfigurationTestFields on FleetConfigurationTest {
+              configId
+              collectorIds
+            }
+            """)
+        variables: dict[str, object] = {"configId": config_id}
+        response = await self.execute(
+            query=query,
+            operation_name="StopLogCollectorConfigurationTest",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return StopLogCollectorConfigurationTest.model_validate(data)
+
+    async def log_collector_merged_configuration(
+        self, config_ids: list[str], **kwargs: Any
+    ) -> "LogCollectorMergedConfiguration":
+        from .log_collector_merged_configuration import LogCollectorMergedConfiguration
+
+        query = gql("""
+            query LogCollectorMergedConfiguration($configIds: [String!]!) {
+              logCollectorMergedConfiguration(configIds: $configIds) {
+                content
+                problems {
+                  summary
+                  details
+                  path
+                  number
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"configIds": config_ids}
+        response = await self.execute(
+            query=query,
+            operation_name="LogCollectorMergedConfiguration",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return LogCollectorMergedConfiguration.model_validate(data)
 
     async def search_log_collector_groups(
         self,
@@ -1253,6 +1672,10 @@ class Client(FleetBaseClient):
 
 
 OPERATIONS: dict[str, tuple[str, str]] = {
+    "AddToLogCollectorConfigurationTest": (
+        "mutation",
+        "add_to_log_collector_configuration_test",
+    ),
     "AssignLogCollectorConfiguration": (
         "mutation",
         "assign_log_collector_configuration",
@@ -1262,9 +1685,17 @@ OPERATIONS: dict[str, tuple[str, str]] = {
         "assign_log_collectors_to_configuration",
     ),
     "CreateFleetInstallToken": ("mutation", "create_fleet_install_token"),
+    "CreateLogCollectorConfiguration": (
+        "mutation",
+        "create_log_collector_configuration",
+    ),
     "CreateLogCollectorGroup": ("mutation", "create_log_collector_group"),
     "DefaultFleetInstallationToken": ("query", "default_fleet_installation_token"),
     "DeleteFleetInstallToken": ("mutation", "delete_fleet_install_token"),
+    "DeleteLogCollectorConfiguration": (
+        "mutation",
+        "delete_log_collector_configuration",
+    ),
     "DeleteLogCollectorGroup": ("mutation", "delete_log_collector_group"),
     "DisableLogCollectorInstanceDebugLogging": (
         "mutation",
@@ -1280,7 +1711,16 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "GetLostCollectorDays": ("query", "get_lost_collector_days"),
     "LogCollectorConfiguration": ("query", "log_collector_configuration"),
     "LogCollectorInstallers": ("query", "log_collector_installers"),
+    "LogCollectorMergedConfiguration": ("query", "log_collector_merged_configuration"),
     "LogCollectorVersionsAvailable": ("query", "log_collector_versions_available"),
+    "PublishLogCollectorConfiguration": (
+        "mutation",
+        "publish_log_collector_configuration",
+    ),
+    "RemoveFromLogCollectorConfigurationTest": (
+        "mutation",
+        "remove_from_log_collector_configuration_test",
+    ),
     "SearchFleet": ("query", "search_fleet"),
     "SearchFleetInstallationTokens": ("query", "search_fleet_installation_tokens"),
     "SearchLogCollectorConfigurations": (
@@ -1290,12 +1730,32 @@ OPERATIONS: dict[str, tuple[str, str]] = {
     "SearchLogCollectorGroups": ("query", "search_log_collector_groups"),
     "SetLostCollectorDays": ("mutation", "set_lost_collector_days"),
     "SetWantedLogCollectorVersion": ("mutation", "set_wanted_log_collector_version"),
+    "StartLogCollectorConfigurationTest": (
+        "mutation",
+        "start_log_collector_configuration_test",
+    ),
+    "StopLogCollectorConfigurationTest": (
+        "mutation",
+        "stop_log_collector_configuration_test",
+    ),
     "UnenrollLogCollectors": ("mutation", "unenroll_log_collectors"),
+    "UpdateDraftLogCollectorConfiguration": (
+        "mutation",
+        "update_draft_log_collector_configuration",
+    ),
     "UpdateFleetInstallTokenConfigId": (
         "mutation",
         "update_fleet_install_token_config_id",
     ),
     "UpdateFleetInstallTokenName": ("mutation", "update_fleet_install_token_name"),
+    "UpdateLogCollectorConfigurationDescription": (
+        "mutation",
+        "update_log_collector_configuration_description",
+    ),
+    "UpdateLogCollectorConfigurationName": (
+        "mutation",
+        "update_log_collector_configuration_name",
+    ),
     "UpdateLogCollectorGroupConfigIds": (
         "mutation",
         "update_log_collector_group_config_ids",

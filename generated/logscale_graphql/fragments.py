@@ -105,6 +105,11 @@ class ConfigurationSummary(BaseModel):
     version: int
 
 
+class ConfigurationTestFields(BaseModel):
+    config_id: str
+    collector_ids: list[str]
+
+
 class EnrolledCollectorFields(BaseModel):
     id: str
     machine_id: str
@@ -159,6 +164,7 @@ CollectorDetailsFields.model_rebuild()
 CollectorFields.model_rebuild()
 ConfigurationFields.model_rebuild()
 ConfigurationSummary.model_rebuild()
+ConfigurationTestFields.model_rebuild()
 EnrolledCollectorFields.model_rebuild()
 GroupFields.model_rebuild()
 InstallTokenFields.model_rebuild()

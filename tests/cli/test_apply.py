@@ -107,7 +107,10 @@ def test_the_message_lists_problems_with_the_file_name() -> None:
     [
         (None, "declares nothing; to declare an empty set on purpose write `tokens: []`"),
         ({}, "declares nothing"),
-        ({"token": []}, "unknown top-level key 'token' (expected only: tokens, groups)"),
+        (
+            {"token": []},
+            "unknown top-level key 'token' (expected only: configurations, tokens, groups)",
+        ),
         ({"tokens": {"name": "x"}}, "tokens: must be a list of tokens, not a table"),
         ("web", "must be a list of tokens or have a `tokens` list, not text"),
     ],

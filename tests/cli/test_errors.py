@@ -46,6 +46,7 @@ def closed_port() -> int:
         (errors.APIStatusError("x", status_code=418), 1),
         (errors.GraphQLError([errors.GraphQLErrorDetail("x")]), 1),
         (errors.InvalidResponseError("x"), 1),
+        (errors.ConflictError("x", current_version=4), 6),
         (RuntimeError("bug"), 1),
         (KeyboardInterrupt(), 130),
     ],

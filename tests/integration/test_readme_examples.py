@@ -45,3 +45,26 @@ async def test_the_fixture_example(project_root: Path, sandbox: ThreadedSandbox)
     namespace: dict[str, object] = {}
     exec(compile(example, "README", "exec"), namespace)  # noqa: S102
     await namespace["test_enrolment"](sandbox)  # type: ignore[operator]
+
+
+async def test_the_configurations_example(
+    project_root: Path,
+    sandbox: ThreadedSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (example,) = [b for b in python_blocks(project_root) if "async def publish_web" in b]
+    monkeypatch.setenv("LOGSCALE_URL", sandbox.url)
+    monkeypatch.setenv("LOGSCALE_TOKEN", sandbox.token)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "web.yaml").write_text("sources:\n  a:\n    type: file\n")
+    (tmp_path / "web-v2.yaml").write_text("sources:\n  b:\n    type: file\n")
+    namespace: dict[str, object] = {}
+    exec(compile(example, "README", "exec"), namespace)  # noqa: S102
+    await namespace["publish_web"]()  # type: ignore[operator]
+    assert capsys.readouterr().out.startswith("1 sandbox-user@localhost ")
+    async with FleetClient(sandbox.url, sandbox.token) as fleet:
+        web = await fleet.configurations.get_by_name("web")
+    assert web is not None
+    assert (web.version, web.yaml) == (1, "sources:\n  a:\n    type: file\n")

@@ -85,7 +85,15 @@ CASES = {
         FindingKind.TYPE_CHANGED,
         "LogCollectorConfiguration.yamlCharactersCount",
         (Where("fragments.graphql", "yamlCharactersCount"),),
-        ("LogCollectorConfiguration", "SearchLogCollectorConfigurations"),
+        (
+            "LogCollectorConfiguration",
+            "SearchLogCollectorConfigurations",
+            "CreateLogCollectorConfiguration",
+            "UpdateDraftLogCollectorConfiguration",
+            "PublishLogCollectorConfiguration",
+            "UpdateLogCollectorConfigurationName",
+            "UpdateLogCollectorConfigurationDescription",
+        ),
     ),
     "argument type changed": Case(
         ((CREATE_FIELD, "createFleetInstallToken(name: String!, configId: ID)"),),
@@ -294,6 +302,16 @@ def test_a_schema_without_mutations_breaks_every_mutation(
         "Mutation.updateLogCollectorGroupFilter",
         "Mutation.updateLogCollectorGroupName",
         "Mutation.updateLogCollectorGroupWantedVersion",
+        "Mutation.createLogCollectorConfiguration",
+        "Mutation.updateDraftLogCollectorConfiguration",
+        "Mutation.publishLogCollectorConfiguration",
+        "Mutation.updateLogCollectorConfigurationName",
+        "Mutation.updateLogCollectorConfigurationDescription",
+        "Mutation.deleteLogCollectorConfiguration",
+        "Mutation.startLogCollectorConfigurationTest",
+        "Mutation.addToLogCollectorConfigurationTest",
+        "Mutation.removeFromLogCollectorConfigurationTest",
+        "Mutation.stopLogCollectorConfigurationTest",
     }
     assert all(f.kind is FindingKind.FIELD_REMOVED for f in report.findings)
     assert "the schema has no Mutation type" in report.findings[0].message

@@ -30,6 +30,18 @@ ISSUE_ROOT_FIELDS = {
     "defaultFleetInstallationToken",
     "logCollectorConfiguration",
     "searchLogCollectorConfigurations",
+    # issue 14: collector configurations end to end
+    "createLogCollectorConfiguration",
+    "updateDraftLogCollectorConfiguration",
+    "publishLogCollectorConfiguration",
+    "updateLogCollectorConfigurationName",
+    "updateLogCollectorConfigurationDescription",
+    "deleteLogCollectorConfiguration",
+    "startLogCollectorConfigurationTest",
+    "addToLogCollectorConfigurationTest",
+    "removeFromLogCollectorConfigurationTest",
+    "stopLogCollectorConfigurationTest",
+    "logCollectorMergedConfiguration",
     # groups, collectors, installers (issue 15)
     "searchLogCollectorGroups",
     "createLogCollectorGroup",

@@ -66,7 +66,11 @@ def test_reference_levels_of_the_fleet_fields(
     assert {f.level for f in token_fields} == {StabilityLevel.SHORT_TERM}
     assert report.violations == ()
     roots = [f for f in report.fields if f.root]
-    assert len(roots) == 29
+    assert len(roots) == 40
+    # Configurations: Short-term, except delete and addTo...Test (Long-term); none is Preview.
+    assert report.level_of("Mutation.publishLogCollectorConfiguration") is StabilityLevel.SHORT_TERM
+    assert report.level_of("Mutation.deleteLogCollectorConfiguration") is StabilityLevel.LONG_TERM
+    assert report.level_of("FleetConfigurationTest.collectorIds") is StabilityLevel.SHORT_TERM
     assert all(f.level is not StabilityLevel.UNKNOWN for f in report.fields)
 
 

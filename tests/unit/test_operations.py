@@ -42,25 +42,52 @@ def test_the_registry_takes_each_kind_from_the_document() -> None:
     assert set(REGISTRY) == set(documents) | {INTROSPECTION, STATUS}
 
 
+AMBIGUOUS = [
+    TimeoutError("read timeout", request_sent=True),
+    TransportError("connection dropped", request_sent=True),
+    ServerError("bad gateway", status_code=502),
+]
+
+
 def test_only_set_a_value_mutations_are_resendable() -> None:
     resendable = sorted(
         name for name, op in REGISTRY.items() if op.kind == "mutation" and op.resendable
     )
     assert resendable == [
+        "AddToLogCollectorConfigurationTest",
         "AssignLogCollectorConfiguration",
         "AssignLogCollectorsToConfiguration",
         "DisableLogCollectorInstanceDebugLogging",
         "EnableLogCollectorInstanceDebugLogging",
+        "RemoveFromLogCollectorConfigurationTest",
         "SetLostCollectorDays",
         "SetWantedLogCollectorVersion",
         "UnenrollLogCollectors",
+        "UpdateDraftLogCollectorConfiguration",
         "UpdateFleetInstallTokenConfigId",
         "UpdateFleetInstallTokenName",
+        "UpdateLogCollectorConfigurationDescription",
+        "UpdateLogCollectorConfigurationName",
         "UpdateLogCollectorGroupConfigIds",
         "UpdateLogCollectorGroupFilter",
         "UpdateLogCollectorGroupName",
         "UpdateLogCollectorGroupWantedVersion",
     ]
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        "CreateLogCollectorConfiguration",
+        "PublishLogCollectorConfiguration",
+        "DeleteLogCollectorConfiguration",
+        "StartLogCollectorConfigurationTest",
+        "StopLogCollectorConfigurationTest",
+    ],
+)
+def test_configuration_mutations_that_change_history_are_not_resent(operation: str) -> None:
+    assert REGISTRY[operation].kind == "mutation"
+    assert not RetryPolicy().should_retry(AMBIGUOUS[0], operation, 0)
 
 
 @pytest.mark.parametrize(
@@ -82,13 +109,6 @@ def test_operations_that_carry_an_install_token_mask_it() -> None:
         "UpdateFleetInstallTokenConfigId",
         "UpdateFleetInstallTokenName",
     ]
-
-
-AMBIGUOUS = [
-    TimeoutError("read timeout", request_sent=True),
-    TransportError("connection dropped", request_sent=True),
-    ServerError("bad gateway", status_code=502),
-]
 
 
 @pytest.mark.parametrize("error", AMBIGUOUS, ids=lambda e: type(e).__name__)

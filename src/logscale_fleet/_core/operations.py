@@ -57,6 +57,22 @@ POLICIES: dict[str, Policy] = {
     "DefaultFleetInstallationToken": Policy(),
     "LogCollectorConfiguration": Policy(),
     "SearchLogCollectorConfigurations": Policy(),
+    # Configurations. Setting a draft, a name or a description, or adding/removing collectors of
+    # a test, leaves the same state when repeated. Create makes a second configuration; publish
+    # and delete are guarded by a version (a resend after one that landed is refused, so the
+    # resource reads the version instead of resending); start and stop fail when repeated.
+    # YAML is not a secret: ingest tokens in it are `${VARIABLES}` by LogScale's convention.
+    "CreateLogCollectorConfiguration": Policy(),
+    "UpdateDraftLogCollectorConfiguration": Policy(resend_after_ambiguous=True),
+    "PublishLogCollectorConfiguration": Policy(),
+    "UpdateLogCollectorConfigurationName": Policy(resend_after_ambiguous=True),
+    "UpdateLogCollectorConfigurationDescription": Policy(resend_after_ambiguous=True),
+    "DeleteLogCollectorConfiguration": Policy(),
+    "StartLogCollectorConfigurationTest": Policy(),
+    "AddToLogCollectorConfigurationTest": Policy(resend_after_ambiguous=True),
+    "RemoveFromLogCollectorConfigurationTest": Policy(resend_after_ambiguous=True),
+    "StopLogCollectorConfigurationTest": Policy(),
+    "LogCollectorMergedConfiguration": Policy(),
     # Groups. A group's only identifier is its server-made id, so a resent create would make a
     # second group with the same name; a resent delete answers "not found" for a group the first
     # attempt removed. Setting a name, filter, configuration list or version is the same twice.

@@ -157,6 +157,8 @@ def _say_what_was_done(result: ApplyResult, what: str) -> None:
 def render_plan(out: Output, plan: Plan) -> None:
     for change in plan.changes:
         out.line(plan_line(change))
+        for line in yaml_diff(change):
+            out.line(f"    {printable(line)}")
     counts = plan.summary()
     out.line(
         f"Plan: {counts['create']} to create, {counts['update']} to update, "
@@ -174,9 +176,36 @@ def plan_line(change: Change) -> str:
     return f"{head}  {details}" if details else head
 
 
+def yaml_diff(change: Change) -> list[str]:
+    """A configuration's YAML change as unified-diff lines (shown under its plan line)."""
+    import difflib
+
+    lines: list[str] = []
+    for field in change.fields:
+        if field.field == "yaml" and change.action != "delete":
+            lines += [
+                line.rstrip("\n")
+                for line in difflib.unified_diff(
+                    (field.before or "").splitlines(keepends=True),
+                    (field.after or "").splitlines(keepends=True),
+                    fromfile="server",
+                    tofile="declared",
+                )
+            ]
+    return lines
+
+
 def _details(action: str, fields: Sequence[FieldChange]) -> str:
     parts = []
     for field in fields:
+        if field.field == "yaml":
+            # The YAML itself follows as a diff; the line says how big it is.
+            before = len((field.before or "").splitlines())
+            after = len((field.after or "").splitlines())
+            parts.append(
+                f"yaml: {after} lines" if action == "create" else f"yaml: {before} -> {after} lines"
+            )
+            continue
         if action == "create":
             parts.append(f"{field.field}: {_value(field.after)}")
         elif action == "update":

@@ -14,6 +14,8 @@ USAGE = 2
 AUTH = 3
 NOT_FOUND = 4
 CONNECTION = 5
+# Someone changed it since you read it (`configs publish` / `delete` against a stale version).
+CONFLICT = 6
 # Not a failure: `plan --detailed-exitcode` found differences between the file and the server.
 CHANGES_PENDING = 7
 INTERRUPTED = 130
@@ -27,7 +29,8 @@ exit codes:
   3    authentication or permission (wrong API token, missing permission)
   4    not found (no such install token or configuration, or a URL that is not LogScale)
   5    connection or timeout (server unreachable, TLS failure, no answer in time)
-  7    changes pending (`plan --detailed-exitcode`: the server differs from the file)
+  6    conflict (someone changed the configuration since you read it; nothing overwritten)
+  7    changes pending (`plan`/`configs diff --detailed-exitcode`: they differ)
   130  interrupted (Ctrl-C)
   141  the reader of stdout went away (`| head`): ends quietly, as git and gh do
 """
@@ -75,6 +78,8 @@ def exit_code_for(exc: BaseException) -> int:
         return NOT_FOUND
     if isinstance(exc, errors.TransportError):  # TimeoutError included
         return CONNECTION
+    if isinstance(exc, errors.ConflictError):
+        return CONFLICT
     if isinstance(exc, (errors.InvalidInputError, errors.ConfigurationError)):
         return USAGE
     # APIStatusError (rate limits, 5xx, other statuses), GraphQLError, InvalidResponseError,

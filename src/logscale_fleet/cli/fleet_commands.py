@@ -9,10 +9,15 @@ from logscale_fleet.cli.options import leaf_options
 from logscale_fleet.cli.session import api_command
 
 FILE_FORMAT = """\
-The file (YAML or TOML, chosen by extension, else by content) declares install tokens by name,
-each with at most one of config_id or config_name (neither: no configuration):
+The file (YAML or TOML, chosen by extension, else by content) declares collector configurations
+(name, a YAML file relative to the declaration, optional description) and install tokens by
+name, each token with at most one of config_id or config_name (neither: no configuration); a
+config_name may name a configuration the same file declares:
 
   # fleet.yaml                       # fleet.toml
+  configurations:                    [[configurations]]
+    - name: linux-syslog             name = "linux-syslog"
+      file: configs/linux.yaml       file = "configs/linux.yaml"
   tokens:                            [[tokens]]
     - name: web-servers              name = "web-servers"
       config_name: linux-syslog      config_name = "linux-syslog"
@@ -29,9 +34,10 @@ Collector groups (applied after the configurations they name; an omitted key mea
       configurations: [linux-syslog] configurations = ["linux-syslog"]
       wanted_version: "1.9.1"        wanted_version = "1.9.1"
 
-(A YAML file may also be the bare list of tokens; `configurations:` is reserved for a later
-release.) The whole file is checked first and every problem is reported with its place;
-nothing changes unless it is all valid.
+(A YAML file may also be the bare list of tokens.) Configurations are created or published
+(guarded by the version read at plan time) before the tokens and groups that reference them.
+The whole file is checked first, configuration files included, and every problem is reported
+with its place; nothing changes unless it is all valid.
 """
 
 PLAN_DESCRIPTION = (

@@ -21,7 +21,9 @@ the engine by providing an `Adapter` and a line in `registry.py`:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from logscale_fleet.reconcile.plan import Change, InSync
@@ -32,6 +34,13 @@ if TYPE_CHECKING:
     from logscale_fleet.resources.install_tokens import InstallTokens
 
 Created = Mapping[tuple[str, str], str]
+
+# While a plan is made: the creates planned so far by the adapters of earlier phases, keyed
+# `(kind, name)`, so `diff` can accept a reference to something this run will create (a token's
+# `config_name` naming a declared configuration); `apply` then finds its handle in `created`.
+planned_creates: ContextVar[Mapping[tuple[str, str], Change]] = ContextVar(
+    "planned_creates", default=MappingProxyType({})
+)
 
 
 class Fleet(Protocol):

@@ -1,14 +1,16 @@
 """A declaration: the desired state of a fleet, read from YAML or TOML and checked whole.
 
+    configurations:                           [[configurations]]
+      - name: linux-syslog                    name = "linux-syslog"
+        file: configs/linux-syslog.yaml       file = "configs/linux-syslog.yaml"
     tokens:                                   [[tokens]]
       - name: web                             name = "web"
         config_name: linux-syslog             config_name = "linux-syslog"
 
 `groups:` lists collector groups (see `groups.py`). A YAML file may also be the bare list of
-tokens. `configurations:` is reserved for the resource kind that joins next; until its adapter
-exists a file using it is refused with a message naming the key. The whole file is checked
-before anything is planned and every problem is reported with its place (`tokens.yaml: item 3:
-name: must not be empty ...`), so a user fixes them all in one go.
+tokens. The whole file is checked before anything is planned and every problem is reported with
+its place (`tokens.yaml: item 3: name: must not be empty ...`), so a user fixes them all in one
+go.
 
 Pure: no server, no output. Files go through `input_files.read_input_file` (a regular file or
 `-`, at most 16 MiB); YAML through a loader that bounds alias expansion.
@@ -24,6 +26,7 @@ from typing import Any, BinaryIO
 
 from logscale_fleet.input_files import MAX_DECLARATION_BYTES, STDIN, read_input_file
 from logscale_fleet.reconcile import registry
+from logscale_fleet.reconcile.configurations import DeclaredConfiguration, declaration_dir
 from logscale_fleet.reconcile.problems import DeclarationError, kind_of, quoted
 from logscale_fleet.reconcile.tokens import DeclaredToken
 
@@ -42,6 +45,10 @@ class Declaration:
     @property
     def tokens(self) -> tuple[DeclaredToken, ...]:
         return self.sections.get("tokens", ())
+
+    @property
+    def configurations(self) -> tuple[DeclaredConfiguration, ...]:
+        return self.sections.get("configurations", ())
 
     @property
     def kinds(self) -> list[str]:
@@ -71,9 +78,15 @@ class Declaration:
         """Check an already parsed document (a mapping of sections, or the bare token list)."""
         problems: list[str] = []
         sections: dict[str, tuple[Any, ...]] = {}
-        for section, items in _sections(document, problems).items():
-            adapter = registry.by_section(section)
-            sections[section] = tuple(adapter.check(items, problems))
+        # `file:` paths in the declaration are relative to its folder.
+        folder = Path() if source.startswith("<") else Path(source).parent
+        reset = declaration_dir.set(folder)
+        try:
+            for section, items in _sections(document, problems).items():
+                adapter = registry.by_section(section)
+                sections[section] = tuple(adapter.check(items, problems))
+        finally:
+            declaration_dir.reset(reset)
         if problems:
             raise DeclarationError(source, problems)
         return cls(source, sections)
@@ -110,7 +123,7 @@ def _sections(document: Any, problems: list[str]) -> dict[str, list[Any]]:
             problems.append(f"{key}: must be a list of {key}, not {kind_of(value)}")
     stated = set(document) & (set(known) | set(registry.RESERVED))
     if not stated:
-        problems.append("has no `tokens` list")
+        problems.append("has no `tokens` or `configurations` list")
     return found
 
 

@@ -9,8 +9,9 @@
 An item is the group's whole desired state: an omitted `filter`, `configurations` or
 `wanted_version` means none. Groups are matched by name (LogScale does not make group names
 unique, so two server groups sharing a declared name is a problem to fix first). Configurations
-are named and resolved against the server at plan time; groups are in phase 1, after the
-configurations they reference (phase 0). `--prune` deletes groups the file does not name.
+are named and resolved against the server at plan time, or against the configurations the same
+file declares (created in phase 0, before groups in phase 1; `apply` then uses the new ids).
+`--prune` deletes groups the file does not name.
 
 Every client call is one small function at the bottom, as in tokens.py.
 """
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from logscale_fleet._core import validation as _validate
 from logscale_fleet.errors import InvalidInputError
-from logscale_fleet.reconcile.adapter import Created, PlanPart
+from logscale_fleet.reconcile.adapter import Created, PlanPart, planned_creates
 from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
 from logscale_fleet.reconcile.problems import kind_of, quoted
 
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from logscale_fleet.reconcile.adapter import Fleet
 
 KIND = "group"
+CONFIGURATION_KIND = "configuration"
+# The id of a configuration this run creates; `apply` finds the real one in `created`.
+PENDING = ""
 ITEM_KEYS = ("name", "filter", "configurations", "wanted_version")
 MAX_FILTER_LENGTH = 10_000
 
@@ -110,8 +114,8 @@ class GroupAdapter:
         for group in state.groups:
             by_name.setdefault(group.name, []).append(group)
         for wanted in declared:
-            config_ids = _resolve(wanted, by_config_name, problems)
-            if config_ids is None:
+            refs = _resolve(wanted, by_config_name, problems)
+            if refs is None:
                 continue
             matches = by_name.get(wanted.name, [])
             if len(matches) > 1:
@@ -123,7 +127,7 @@ class GroupAdapter:
                 continue
             desired = {
                 "filter": wanted.filter,
-                "config_ids": config_ids,
+                "config_refs": refs,
                 "wanted_version": wanted.wanted_version,
             }
             if not matches:
@@ -137,7 +141,7 @@ class GroupAdapter:
                 )
                 continue
             current = matches[0]
-            changed = _differences(current, wanted, config_ids)
+            changed = _differences(current, wanted, [config_id for config_id, _ in refs])
             if not changed:
                 part.unchanged.append(InSync(KIND, current.name, current.id))
             else:
@@ -172,7 +176,8 @@ class GroupAdapter:
     async def apply(self, fleet: Fleet, change: Change, created: Created) -> str | None:
         desired = change.desired
         if change.action == "create":
-            group_id = await _create(fleet, change.name, desired["filter"], desired["config_ids"])
+            config_ids = _config_ids(change, created)
+            group_id = await _create(fleet, change.name, desired["filter"], config_ids)
             if desired["wanted_version"] is not None:
                 await _set_wanted_version(fleet, group_id, desired["wanted_version"])
             return group_id
@@ -187,7 +192,7 @@ class GroupAdapter:
         if "filter" in changed:
             await _set_filter(fleet, change.target, desired["filter"])
         if "configurations" in changed:
-            await _set_configurations(fleet, change.target, desired["config_ids"])
+            await _set_configurations(fleet, change.target, _config_ids(change, created))
         if "wanted_version" in changed:
             await _set_wanted_version(fleet, change.target, desired["wanted_version"])
         return change.target
@@ -210,7 +215,11 @@ class GroupAdapter:
             tuple(change.fields[1].after),
             change.desired["wanted_version"],
         )
-        changed = _differences(current, wanted, list(change.desired["config_ids"]))
+        # A create's references were resolved (the configurations' phase ran first), so the
+        # PENDING ones can only differ: the update then sends the created ids.
+        changed = _differences(
+            current, wanted, [config_id for config_id, _ in change.desired["config_refs"]]
+        )
         if not changed:
             return InSync(KIND, current.name, current.id)
         return Change("update", KIND, current.name, changed, change.desired, target=current.id)
@@ -240,14 +249,19 @@ def _differences(
 
 def _resolve(
     wanted: DeclaredGroup, by_name: dict[str, list[str]], problems: list[str]
-) -> list[str] | None:
-    """The ids of the named configurations, or None with a problem recorded."""
-    ids: list[str] = []
+) -> list[tuple[str, str]] | None:
+    """(id, name) of each named configuration (id PENDING for one this run creates), or None
+    with a problem recorded."""
+    refs: list[tuple[str, str]] = []
     ok = True
+    planned = planned_creates.get()
     for name in wanted.configurations:
         matches = by_name.get(name, [])
         if len(matches) == 1:
-            ids.append(matches[0])
+            refs.append((matches[0], name))
+            continue
+        if not matches and (CONFIGURATION_KIND, name) in planned:
+            refs.append((PENDING, name))
             continue
         ok = False
         if not matches:
@@ -262,7 +276,26 @@ def _resolve(
                 f"item {wanted.item}: configurations: {len(matches)} configurations are named "
                 f"{quoted(name)} ({', '.join(matches)})"
             )
-    return ids if ok else None
+    return refs if ok else None
+
+
+def _config_ids(change: Change, created: Created) -> list[str]:
+    """The configuration ids to send, with those this run created looked up by name."""
+    ids: list[str] = []
+    for config_id, name in change.desired["config_refs"]:
+        if config_id != PENDING:
+            ids.append(config_id)
+            continue
+        found = created.get((CONFIGURATION_KIND, name))
+        if found is None:
+            # The configurations' phase runs first and a failure stops the run there; reaching
+            # this means the declared configuration was not created.
+            raise InvalidInputError(
+                "configurations",
+                f"{change.label} needs configuration {quoted(name)}, which this run did not create",
+            )
+        ids.append(found)
+    return ids
 
 
 def _existing(group: Any) -> ExistingGroup:

@@ -6,9 +6,9 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from logscale_fleet.reconcile import registry
-from logscale_fleet.reconcile.adapter import PlanPart
+from logscale_fleet.reconcile.adapter import PlanPart, planned_creates
 from logscale_fleet.reconcile.declaration import Declaration
-from logscale_fleet.reconcile.plan import Plan, ordered
+from logscale_fleet.reconcile.plan import Change, Plan, ordered
 from logscale_fleet.reconcile.problems import DeclarationError
 
 if TYPE_CHECKING:
@@ -28,13 +28,20 @@ async def make_plan(fleet: Fleet, declaration: Declaration, *, prune: bool = Fal
     )
     problems: list[str] = []
     whole = PlanPart()
-    for adapter, state in zip(adapters, states, strict=True):
-        part = adapter.diff(
-            declaration.sections[adapter.section], state, prune=prune, problems=problems
-        )
-        whole.changes += part.changes
-        whole.unchanged += part.unchanged
-        whole.notes += part.notes
+    planned: dict[tuple[str, str], Change] = {}
+    reset = planned_creates.set(planned)
+    try:
+        # In phase order, so a kind sees the creates planned for what it may reference.
+        for adapter, state in sorted(zip(adapters, states, strict=True), key=lambda p: p[0].phase):
+            part = adapter.diff(
+                declaration.sections[adapter.section], state, prune=prune, problems=problems
+            )
+            planned.update({(c.kind, c.name): c for c in part.changes if c.action == "create"})
+            whole.changes += part.changes
+            whole.unchanged += part.unchanged
+            whole.notes += part.notes
+    finally:
+        planned_creates.reset(reset)
     if problems:
         raise DeclarationError(declaration.source, problems)
     return Plan(

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from logscale_fleet.reconcile.adapter import Adapter
+from logscale_fleet.reconcile.configurations import CONFIGURATIONS
 from logscale_fleet.reconcile.groups import GROUPS
 from logscale_fleet.reconcile.tokens import TOKENS
 
-ADAPTERS: tuple[Adapter, ...] = (TOKENS, GROUPS)
+# In phase order: what others reference comes first.
+ADAPTERS: tuple[Adapter, ...] = (CONFIGURATIONS, TOKENS, GROUPS)
 
 # Sections of the file format that are designed but whose adapters do not exist yet.
-RESERVED = {
-    "configurations": "collector configurations join fleet-as-code in a later release",
-}
+RESERVED: dict[str, str] = {}
 
 
 def sections() -> list[str]:

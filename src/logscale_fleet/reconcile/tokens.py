@@ -2,9 +2,10 @@
 
 Tokens are matched by name (LogScale gives them no other id; the value is a secret). A token
 references at most one collector configuration, by `config_id` or `config_name` (resolved
-against the server's configurations at plan time). `--prune` deletes tokens the file does not
-name, except the organisation's default install token: LogScale hands it to collectors that
-enrol without one.
+against the server's configurations at plan time, or against the configurations the same run
+creates: their id is known only when applying, after the configurations' phase). `--prune`
+deletes tokens the file does not name, except the organisation's default install token:
+LogScale hands it to collectors that enrol without one.
 
 Every client call is one small function at the bottom, so a rename of the facade's methods is a
 change in one place.
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from logscale_fleet._core import validation as _validate
 from logscale_fleet.errors import InvalidInputError, LogScaleError
-from logscale_fleet.reconcile.adapter import Created, PlanPart
+from logscale_fleet.reconcile.adapter import Created, PlanPart, planned_creates
 from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
 from logscale_fleet.reconcile.problems import kind_of, quoted
 
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from logscale_fleet.reconcile.adapter import Fleet
 
 KIND = "install_token"
+CONFIGURATION_KIND = "configuration"
+# The id of a configuration this run creates; `apply` finds the real one in `created`.
+PENDING = ""
 ITEM_KEYS = ("name", "config_id", "config_name")
 
 
@@ -168,6 +172,8 @@ class TokenAdapter:
 
     async def apply(self, fleet: Fleet, change: Change, created: Created) -> str | None:
         config_id = change.desired.get("config_id")
+        if config_id == PENDING:
+            config_id = _created_configuration(change, created)
         if change.action == "create":
             return await _create_token(fleet, change.name, config_id)
         assert change.target is not None
@@ -193,6 +199,8 @@ class TokenAdapter:
         wanted = change.desired.get("config_id")
         after = change.fields[0].after if change.fields else None
         config = Configuration(wanted, (after or {}).get("name", wanted)) if wanted else None
+        if wanted == PENDING:
+            config = Configuration(PENDING, str(change.desired.get("config_name")))
         return _update(change.item, current, config)
 
 
@@ -224,6 +232,8 @@ def resolve_configurations(
             matches = by_name.get(token.config_name, [])
             if len(matches) == 1:
                 config = matches[0]
+            elif not matches and (CONFIGURATION_KIND, token.config_name) in planned_creates.get():
+                config = Configuration(PENDING, token.config_name)
             elif not matches:
                 known = sorted(by_name)
                 shown = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
@@ -247,9 +257,28 @@ def _create(item: int, name: str, config: Configuration | None) -> Change:
         KIND,
         name,
         (FieldChange("configuration", None, _doc(config)),),
-        {"config_id": _config_id(config)},
+        _desired(config),
         item=item,
     )
+
+
+def _desired(config: Configuration | None) -> dict[str, str | None]:
+    desired: dict[str, str | None] = {"config_id": _config_id(config)}
+    if config is not None and config.id == PENDING:
+        desired["config_name"] = config.name
+    return desired
+
+
+def _created_configuration(change: Change, created: Created) -> str:
+    name = change.desired.get("config_name")
+    found = created.get((CONFIGURATION_KIND, str(name)))
+    if found is None:
+        # The configurations' phase runs first and a failure stops the run there; reaching
+        # this means the declared configuration was not created.
+        raise ChangeRefused(
+            f"{change.label} needs configuration {quoted(name)}, which this run did not create"
+        )
+    return found
 
 
 def _update(item: int | None, current: ExistingToken, config: Configuration | None) -> Change:
@@ -258,14 +287,17 @@ def _update(item: int | None, current: ExistingToken, config: Configuration | No
         KIND,
         current.name,
         (FieldChange("configuration", _doc(current.config), _doc(config)),),
-        {"config_id": _config_id(config)},
+        _desired(config),
         target=current.token,
         item=item,
     )
 
 
-def _doc(config: Configuration | None) -> dict[str, str] | None:
-    return config.document() if config is not None else None
+def _doc(config: Configuration | None) -> dict[str, str | None] | None:
+    if config is None:
+        return None
+    # A configuration this run creates has no id yet.
+    return {"id": config.id or None, "name": config.name}
 
 
 def _config_id(config: Configuration | None) -> str | None:

@@ -1,0 +1,1 @@
+"""Collector configurations: versions, drafts, tests, the merged view, deletion rules."""

@@ -1,14 +1,21 @@
-"""GraphQL shapes for collector configurations: LogScale's LogCollectorConfiguration."""
+"""GraphQL shapes for collector configurations: LogScale's LogCollectorConfiguration, its writes,
+tests and merged view. They translate arguments and shapes; `state.py` owns the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLResolveInfo
 
 from logscale_fleet.sandbox.context import Resolver, context
 from logscale_fleet.sandbox.errors import SandboxNotFound
-from logscale_fleet.sandbox.services.configurations.state import Configuration
+from logscale_fleet.sandbox.services.configurations.merge import merge
+from logscale_fleet.sandbox.services.configurations.state import (
+    Configuration,
+    ConfigurationState,
+    ConfigurationTest,
+)
 
 __all__ = ["RESOLVERS", "configuration_payload"]
 
@@ -53,7 +60,79 @@ async def resolve_search(_: None, info: GraphQLResolveInfo, **args: Any) -> dict
     return {"totalResults": total, "results": [configuration_payload(c) for c in page]}
 
 
+def _test(test: ConfigurationTest) -> dict[str, Any]:
+    return {"configId": test.config_id, "collectorIds": list(test.collector_ids)}
+
+
+def _writer(
+    call: Callable[[ConfigurationState, dict[str, Any]], Configuration],
+) -> Resolver:
+    async def resolve(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        store = context(info).store
+        return configuration_payload(await store.run(lambda: call(store.configurations, args)))
+
+    return resolve
+
+
+def _tester(
+    call: Callable[[ConfigurationState, dict[str, Any]], ConfigurationTest],
+) -> Resolver:
+    async def resolve(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        store = context(info).store
+        return _test(await store.run(lambda: call(store.configurations, args)))
+
+    return resolve
+
+
+async def resolve_delete(_: None, info: GraphQLResolveInfo, **args: Any) -> bool:
+    store = context(info).store
+    state = store.configurations
+    return await store.run(lambda: state.delete(args["configId"], args["versionId"]))
+
+
+async def resolve_merged(_: None, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    store = context(info).store
+    state = store.configurations
+    result = merge(await store.run(lambda: state.for_merge(args["configIds"])))
+    return {
+        "content": result.content,
+        "problems": [
+            {"summary": p.summary, "details": p.details, "path": p.path, "number": p.number}
+            for p in result.problems
+        ],
+    }
+
+
 RESOLVERS: dict[str, Resolver] = {
     "Query.logCollectorConfiguration": resolve_configuration,
     "Query.searchLogCollectorConfigurations": resolve_search,
+    "Query.logCollectorMergedConfiguration": resolve_merged,
+    "Mutation.createLogCollectorConfiguration": _writer(
+        lambda state, a: state.create(a["name"], a.get("draft"))
+    ),
+    "Mutation.updateDraftLogCollectorConfiguration": _writer(
+        lambda state, a: state.update_draft(a["id"], a.get("draft"))
+    ),
+    "Mutation.publishLogCollectorConfiguration": _writer(
+        lambda state, a: state.publish(a["id"], a.get("yaml"), a["currentVersion"])
+    ),
+    "Mutation.updateLogCollectorConfigurationName": _writer(
+        lambda state, a: state.rename(a["configId"], a["name"])
+    ),
+    "Mutation.updateLogCollectorConfigurationDescription": _writer(
+        lambda state, a: state.describe(a["configId"], a.get("description"))
+    ),
+    "Mutation.deleteLogCollectorConfiguration": resolve_delete,
+    "Mutation.startLogCollectorConfigurationTest": _tester(
+        lambda state, a: state.start_test(a["configId"], a["collectorIds"])
+    ),
+    "Mutation.addToLogCollectorConfigurationTest": _tester(
+        lambda state, a: state.add_to_test(a["configId"], a["collectorIds"])
+    ),
+    "Mutation.removeFromLogCollectorConfigurationTest": _tester(
+        lambda state, a: state.remove_from_test(a["configId"], a["collectorIds"])
+    ),
+    "Mutation.stopLogCollectorConfigurationTest": _tester(
+        lambda state, a: state.stop_test(a["configId"])
+    ),
 }
