@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,3 +131,32 @@ def test_bad_items_are_reported_with_their_place(item: dict[str, Any], problem: 
 def test_duplicate_names_in_the_file_are_refused() -> None:
     with pytest.raises(DeclarationError, match="already declared by item 1"):
         declaration({"name": "a"}, {"name": "a"})
+
+
+async def test_a_group_may_name_a_configuration_the_same_file_declares(
+    fleet: FleetClient, tmp_path: Path
+) -> None:
+    (tmp_path / "edge.yaml").write_text(
+        "sources:\n  a:\n    type: file\n    include: /var/log/edge.log\n    sink: s\n"
+        "sinks:\n  s:\n    type: humio\n    token: ${T}\n    url: https://x.example.com\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "fleet.yaml"
+    path.write_text(
+        "configurations:\n  - name: edge\n    file: edge.yaml\n"
+        "groups:\n  - name: edge\n    filter: 'hostname = edge*'\n"
+        "    configurations: [edge, linux-syslog]\n",
+        encoding="utf-8",
+    )
+    wanted = Declaration.load(path)
+    plan = await fleet.plan(wanted)
+    assert [(c.action, c.kind, c.name) for c in plan.changes] == [
+        ("create", "configuration", "edge"),
+        ("create", "group", "edge"),
+    ]
+    assert (await fleet.apply(plan)).ok
+    (group,) = await fleet.groups.list()
+    (created,) = [c for c in await fleet.configurations.list() if c.name == "edge"]
+    assert group.configurations[0].id == created.id
+    assert [c.name for c in group.configurations] == ["edge", LINUX]
+    assert (await fleet.plan(wanted)).in_sync
