@@ -76,9 +76,9 @@ def register(commands: Any) -> None:
     )
     check.add_argument(
         "--project",
-        default=".",
         metavar="DIR",
-        help="folder with schema.graphql, queries/, generated/ and pyproject.toml",
+        help="folder with schema.graphql, queries/, generated/ and pyproject.toml (default: "
+        "this folder; outside a checkout, the operations this installed logscale-fleet carries)",
     )
     check.set_defaults(handler=run_check)
 
@@ -217,16 +217,27 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from logscale_fleet.schema.check import check_project
+    from logscale_fleet.schema.packaged import project_to_check
 
+    project, packaged = project_to_check(args.project)
+    if packaged:
+        from logscale_fleet import __version__
+
+        print(
+            f"logscale-fleet: no queries/ here: checking the operations logscale-fleet "
+            f"{__version__} carries (--project DIR checks a checkout)",
+            file=sys.stderr,
+        )
     # Unreadable files, invalid SDL and bad settings raise InvalidInputError or
     # ConfigurationError, which main() reports as usage errors (exit 2).
     report = check_project(
-        Path(args.project),
+        project,
         against=[_target(args, value) for value in args.against],
         strict=args.strict,
-        include_generated=not args.skip_generated,
+        # An installed package has no generated/ sources to compare, only its own modules.
+        include_generated=not (args.skip_generated or packaged),
     )
-    sys.stdout.write(render_report(report, args.format, project=args.project))
+    sys.stdout.write(render_report(report, args.format, project=str(project)))
     return report.exit_code
 
 

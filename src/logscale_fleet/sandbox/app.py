@@ -103,16 +103,16 @@ def generate_token() -> str:
 
 
 def schema_path() -> Path:
-    """schema.graphql: beside this module in a wheel, at the repository root in a checkout."""
+    """schema.graphql: in the package's data in a wheel, at the repository root in a checkout."""
     here = Path(__file__).resolve()
-    candidates = [here.parent / "schema.graphql", here.parents[3] / "schema.graphql"]
+    candidates = [here.parents[1] / "_data" / "schema.graphql", here.parents[3] / "schema.graphql"]
     for candidate in candidates:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(
         "the sandbox cannot find schema.graphql; looked at "
         + " and ".join(str(c) for c in candidates)
-        + " (a wheel ships it inside logscale_fleet/sandbox; a checkout keeps it at the root)"
+        + " (a wheel ships it in logscale_fleet/_data; a checkout keeps it at the root)"
     )
 
 
