@@ -112,11 +112,7 @@ class TokenAdapter:
             _list_configurations(fleet) if wants_configs else nothing(),
             _default_token(fleet) if prune else nothing(),
         )
-        return TokenState(
-            [_existing(t) for t in tokens],
-            [Configuration(c.id, c.name) for c in configurations or ()],
-            _existing(default) if default is not None else None,
-        )
+        return state_of(tokens, configurations or (), default)
 
     def diff(
         self,
@@ -205,6 +201,15 @@ class TokenAdapter:
 
 
 TOKENS = TokenAdapter()
+
+
+def state_of(tokens: Sequence[Any], configurations: Sequence[Any], default: Any) -> TokenState:
+    """What `diff` compares against, from the client's answers."""
+    return TokenState(
+        [_existing(t) for t in tokens],
+        [Configuration(c.id, c.name) for c in configurations],
+        _existing(default) if default is not None else None,
+    )
 
 
 def resolve_configurations(
