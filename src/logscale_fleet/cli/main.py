@@ -115,7 +115,10 @@ def _print_help(parser: argparse.ArgumentParser) -> Any:
 def build_parser(*, json_requested: bool = False) -> argparse.ArgumentParser:
     parser = Parser(
         prog="logscale-fleet",
-        description="Manage LogScale Fleet Management installation tokens.",
+        description=(
+            "Manage LogScale Fleet Management: install tokens, collector configurations, fleet "
+            "as code (plan, apply), cluster profiles and the schema slice."
+        ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
