@@ -270,7 +270,9 @@ class InstallTokens:
         timeout: float | Timeouts | None = None,
         max_retries: int | None = None,
     ) -> EnsureOutcome:
-        """`ensure`, reporting what it did: created, updated or unchanged."""
+        """`ensure`, reporting what it did: created, updated or unchanged. A one-item plan
+        through the reconcile engine (`FleetClient` injects it as `ensure_one`), so the rules
+        of `fleet.apply` hold, an ambiguous create looked up by name among them."""
         validation.check_name(name)
         if config_id is not None:
             validation.check_id(config_id, "config_id")
