@@ -92,7 +92,7 @@ class FleetClient:
         self._executor = Executor(settings, http, headers)
         self._on_close: Callable[[], None] | None = None
         self.source = "LogScale"
-        self.install_tokens = InstallTokens(self._executor)
+        self.install_tokens = InstallTokens(self._executor, self._ensure_token)
         self.configurations = Configurations(self._executor)
         self.groups = Groups(self._executor)
         self.collectors = Collectors(self._executor)
@@ -219,6 +219,23 @@ class FleetClient:
             # Looked up at each wait: tests replace the executor's sleep to skip waits.
             sleep=lambda seconds: self._executor.sleep(seconds),
             result=result,
+        )
+
+    async def _ensure_token(
+        self, tokens: InstallTokens, name: str, config_id: str | None, options: dict[str, Any]
+    ) -> EnsureOutcome:
+        """`install_tokens.ensure`: a one-item plan through the engine."""
+        from logscale_fleet.reconcile.ensure import ensure_token
+
+        return await ensure_token(
+            tokens,
+            self.configurations,
+            self.groups,
+            name,
+            config_id,
+            options=options,
+            wait=self._settings.timeouts.read,
+            sleep=lambda seconds: self._executor.sleep(seconds),
         )
 
     # -- the server itself ----------------------------------------------------------------

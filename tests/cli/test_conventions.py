@@ -126,3 +126,27 @@ def test_a_mistyped_option_suggests_the_nearest(cli: Run) -> None:
     assert result.code == 2
     assert "did you mean '--show-secrets'?" in result.err
     assert "did you mean" not in cli("--sandbox", "tokens", "list", "--zzzzzzzz").err
+
+
+@pytest.mark.parametrize(
+    ("argv", "prog", "named"),
+    [
+        (["-o", "json"], "logscale-fleet", "COMMAND is required (one of tokens, configs"),
+        (
+            ["tokens", "-o", "json"],
+            "logscale-fleet tokens",
+            "SUBCOMMAND is required (one of create",
+        ),
+        (["configs", "test", "--output", "json"], "logscale-fleet configs test", "(one of start"),
+    ],
+)
+def test_no_command_with_json_output_is_one_json_error(
+    cli: Run, argv: list[str], prog: str, named: str
+) -> None:
+    result = cli(*argv)
+    assert result.code == 2
+    error = json.loads(result.out)["error"]
+    assert named in error["message"]
+    assert (error["type"], error["exitCode"]) == ("UsageError", 2)
+    # The help still reaches a person, on stderr.
+    assert f"usage: {prog}" in result.err

@@ -161,6 +161,13 @@ async def test_chaos_apply_loses_nothing_and_duplicates_nothing(
         final = await fleet.plan(declaration(*names, config_name=LINUX))
     counts = names_on(sandbox)
     duplicates = {n: c for n, c in counts.items() if c > 1}
+    # The figures the README's Reliability table quotes (`pytest -s` shows them).
+    print(
+        f"\nreconcile chaos: {len(names)} tokens, {runs} runs, {failures} failed runs, "
+        f"{injected['total']} faults in {injected['requests']} requests, "
+        f"{len(duplicates)} duplicates, "
+        f"{len(set(names) - set(counts))} missing"
+    )
     assert duplicates == {}
     assert set(names) <= set(counts)
     assert final.in_sync, [c.to_dict() for c in final.changes]

@@ -396,3 +396,13 @@ async def test_concurrent_ensures_of_one_name_share_a_lock_then_release_it(
     operations = [b["operationName"] for b in bodies(httpx_mock)]
     assert operations.count("CreateFleetInstallToken") == 1
     assert len(fleet.install_tokens._ensure_locks) == 0
+
+
+async def test_ensure_sends_its_per_call_options_through_the_engine(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock
+) -> None:
+    # ensure is a one-item plan: the engine's reads and writes still carry the caller's options.
+    httpx_mock.add_response(status_code=502)
+    with pytest.raises(ServerError):
+        await fleet.install_tokens.ensure("web", max_retries=0)
+    assert len(httpx_mock.get_requests()) == 1

@@ -4,7 +4,8 @@ Mutations are not resent after an ambiguous failure (a read timeout, a dropped c
 5xx): the create may have landed, and a second one would make a duplicate. Instead the resource
 is looked up by name; after a timeout, once more after waiting as long again (the create may
 still be running on the server). Only when it is not there is the original error raised.
-`install_tokens.ensure` and the reconcile engine both go through `create_or_find`.
+The reconcile engine's apply goes through `create_or_find`; `install_tokens.ensure` is a
+one-item plan through that engine.
 """
 
 from __future__ import annotations

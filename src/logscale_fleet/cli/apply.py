@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from logscale_fleet.cli.exit_codes import CHANGES_PENDING, UsageError
+from logscale_fleet.cli.options import whole_number
 from logscale_fleet.cli.output import Output, notice, printable
 from logscale_fleet.cli.terminal import Progress, confirm, stdin_is_terminal
 
@@ -242,24 +243,8 @@ def render_result(out: Output, result: ApplyResult) -> None:
 # -- arguments --------------------------------------------------------------------------------
 
 
-def concurrency(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-    if not 1 <= value <= MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_CONCURRENCY}, not {value}")
-    return value
-
-
-def non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
+concurrency = whole_number(1, MAX_CONCURRENCY)
+non_negative = whole_number(0)
 
 
 def add_file_argument(parser: argparse.ArgumentParser) -> None:

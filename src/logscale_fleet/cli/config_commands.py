@@ -18,7 +18,7 @@ from logscale_fleet.cli.exit_codes import CHANGES_PENDING, CommandError, NotFoun
 from logscale_fleet.cli.options import leaf_options
 from logscale_fleet.cli.output import Output, notice, printable, shown_input
 from logscale_fleet.cli.session import api_command
-from logscale_fleet.cli.terminal import confirm, stdin_is_terminal
+from logscale_fleet.cli.terminal import check_delete, confirm
 from logscale_fleet.errors import GraphQLError, InvalidInputError
 
 if TYPE_CHECKING:
@@ -357,15 +357,6 @@ async def run_describe(fleet: FleetClient, args: argparse.Namespace, out: Output
     updated = await fleet.configurations.describe(configuration.id, description)
     _done(out, updated, "described")
     return 0
-
-
-def check_delete(args: argparse.Namespace) -> None:
-    # Refuse before connecting: a script without --yes must fail at once, not half-run.
-    if not args.yes and not stdin_is_terminal():
-        raise UsageError(
-            "refusing to delete without --yes: standard input is not a terminal, so nobody "
-            "can confirm"
-        )
 
 
 async def run_delete(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:

@@ -31,7 +31,7 @@ from logscale_fleet.cli import (
     status_command,
     token_commands,
 )
-from logscale_fleet.cli.options import add_global_options, json_requested
+from logscale_fleet.cli.options import OUTPUT_FORMATS, add_global_options, json_requested
 
 EPILOG = (
     exit_codes.EXIT_CODES_HELP
@@ -96,19 +96,37 @@ def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
     return found
 
 
-def _help_when_incomplete(parser: argparse.ArgumentParser) -> None:
+def _help_when_incomplete(parser: argparse.ArgumentParser, *, top: bool = True) -> None:
     """A command group given without its subcommand prints its help instead of an error."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             action.required = False
-            parser.set_defaults(handler=_print_help(parser))
+            parser.set_defaults(handler=_print_help(parser, action))
+            if not top:
+                # `tokens -o json` must not read `json` as the subcommand; hidden from the
+                # group's help, which lists subcommands.
+                parser.add_argument(
+                    "-o",
+                    "--output",
+                    choices=OUTPUT_FORMATS,
+                    default=argparse.SUPPRESS,
+                    help=argparse.SUPPRESS,
+                )
             for child in action.choices.values():
-                _help_when_incomplete(child)
+                _help_when_incomplete(child, top=False)
 
 
-def _print_help(parser: argparse.ArgumentParser) -> Any:
+def _print_help(parser: argparse.ArgumentParser, subcommands: argparse.Action) -> Any:
     def handler(args: argparse.Namespace) -> int:
-        parser.print_help()
+        if args.output != "json":
+            parser.print_help()
+            return exit_codes.USAGE
+        # stdout holds exactly one JSON document: the help goes to stderr.
+        parser.print_help(sys.stderr)
+        names = ", ".join(subcommands.choices or ())
+        message = f"{subcommands.metavar} is required (one of {names})"
+        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        _error_document(message, "UsageError", exit_codes.USAGE)
         return exit_codes.USAGE
 
     return handler
@@ -117,7 +135,10 @@ def _print_help(parser: argparse.ArgumentParser) -> Any:
 def build_parser(*, json_requested: bool = False) -> argparse.ArgumentParser:
     parser = Parser(
         prog="logscale-fleet",
-        description="Manage LogScale Fleet Management installation tokens.",
+        description=(
+            "Manage LogScale Fleet Management: install tokens, collector configurations, fleet "
+            "as code (plan, apply), cluster profiles and the schema slice."
+        ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -7,10 +7,13 @@ script must say --yes instead of hanging on a prompt nobody sees).
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from types import TracebackType
 from typing import TextIO
+
+from logscale_fleet.cli.exit_codes import UsageError
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -92,3 +95,13 @@ def terminal_width(stream: TextIO) -> int | None:
         return os.get_terminal_size(stream.fileno()).columns or None
     except (OSError, ValueError, AttributeError):
         return None
+
+
+def check_delete(args: argparse.Namespace) -> None:
+    """Refuse a delete without --yes when nobody can confirm it. Run before connecting: a
+    script without --yes must fail at once, not half-run."""
+    if not args.yes and not stdin_is_terminal():
+        raise UsageError(
+            "refusing to delete without --yes: standard input is not a terminal, so nobody "
+            "can confirm"
+        )

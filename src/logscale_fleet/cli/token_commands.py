@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from logscale_fleet.cli.apply import add_apply_arguments, add_file_argument
 from logscale_fleet.cli.exit_codes import CommandError, NotFound, UsageError
 from logscale_fleet.cli.fleet_commands import FILE_FORMAT
-from logscale_fleet.cli.options import leaf_options
+from logscale_fleet.cli.options import leaf_options, whole_number
 from logscale_fleet.cli.output import (
     OS_FIELDS,
     Output,
@@ -26,7 +26,7 @@ from logscale_fleet.cli.output import (
     token_fields,
 )
 from logscale_fleet.cli.session import api_command
-from logscale_fleet.cli.terminal import Progress, confirm, stdin_is_terminal
+from logscale_fleet.cli.terminal import Progress, check_delete, confirm
 
 if TYPE_CHECKING:
     from logscale_fleet.client import FleetClient, InstallToken
@@ -161,14 +161,7 @@ APPLY_DESCRIPTION = (
 )
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
+positive_int = whole_number(1)
 
 
 # -- looking tokens up ------------------------------------------------------------------------
@@ -305,15 +298,6 @@ async def run_assign(fleet: FleetClient, args: argparse.Namespace, out: Output) 
         what = "no configuration" if config_id is None else f"configuration {label}"
         out.line(f"{describe_token(updated)} now has {what}")
     return 0
-
-
-def check_delete(args: argparse.Namespace) -> None:
-    # Refuse before connecting: a script without --yes must fail at once, not half-run.
-    if not args.yes and not stdin_is_terminal():
-        raise UsageError(
-            "refusing to delete without --yes: standard input is not a terminal, so nobody "
-            "can confirm"
-        )
 
 
 async def run_delete(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:

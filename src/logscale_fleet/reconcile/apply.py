@@ -11,7 +11,7 @@ Rerunning the same declaration converges: the next plan starts from what is on t
 
 A create whose answer was lost (a read timeout, a dropped connection, a 5xx) may have landed:
 before it is reported failed the resource is looked up by name (`_core.ambiguous`, the one
-place that rule lives; `install_tokens.ensure` uses it too).
+place that rule lives; `install_tokens.ensure` is a one-item plan through this engine).
 
 Progress is a callback (`on_change`), called on the event loop for every change that starts,
 finishes or fails; the library never prints.

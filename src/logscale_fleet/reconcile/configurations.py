@@ -26,7 +26,7 @@ from logscale_fleet._core import validation
 from logscale_fleet.errors import InvalidInputError, LogScaleError
 from logscale_fleet.reconcile.adapter import Created, PlanPart
 from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
-from logscale_fleet.reconcile.problems import kind_of, quoted
+from logscale_fleet.reconcile.problems import kind_of, quoted, unique_items
 
 if TYPE_CHECKING:
     from logscale_fleet.reconcile.adapter import Fleet
@@ -65,21 +65,7 @@ class ConfigurationAdapter:
     # -- the file ---------------------------------------------------------------------------
 
     def check(self, items: Sequence[Any], problems: list[str]) -> list[DeclaredConfiguration]:
-        declared: list[DeclaredConfiguration] = []
-        first_item: dict[str, int] = {}
-        for index, item in enumerate(items, start=1):
-            name, configuration = _check_item(index, item, problems)
-            if name is not None and name in first_item:
-                problems.append(
-                    f"configurations: item {index}: name: {quoted(name)} is already declared "
-                    f"by item {first_item[name]} (names must be unique)"
-                )
-                continue
-            if name is not None:
-                first_item[name] = index
-            if configuration is not None:
-                declared.append(configuration)
-        return declared
+        return unique_items(items, _check_item, problems, where="configurations: ")
 
     # -- planning ---------------------------------------------------------------------------
 

@@ -7,13 +7,42 @@ turn one error message into gigabytes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from logscale_fleet.errors import InvalidInputError
 
 MAX_QUOTED = 80
 MAX_LISTED = 50
+
+
+T = TypeVar("T")
+
+
+def unique_items(
+    items: Sequence[Any],
+    check_item: Callable[[int, Any, list[str]], tuple[str | None, T | None]],
+    problems: list[str],
+    where: str = "",
+) -> list[T]:
+    """The valid items of a section whose names must be unique. `check_item(index, item,
+    problems)` returns (the item's name if valid, the item if wholly valid); a repeated name
+    is reported even when the item has other problems too."""
+    declared: list[T] = []
+    first_item: dict[str, int] = {}
+    for index, item in enumerate(items, start=1):
+        name, checked = check_item(index, item, problems)
+        if name is not None and name in first_item:
+            problems.append(
+                f"{where}item {index}: name: {quoted(name)} is already declared by item "
+                f"{first_item[name]} (names must be unique)"
+            )
+            continue
+        if name is not None:
+            first_item[name] = index
+        if checked is not None:
+            declared.append(checked)
+    return declared
 
 
 def quoted(value: Any) -> str:

@@ -22,7 +22,7 @@ from logscale_fleet._core import validation as _validate
 from logscale_fleet.errors import InvalidInputError, LogScaleError
 from logscale_fleet.reconcile.adapter import Created, PlanPart, planned_creates
 from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
-from logscale_fleet.reconcile.problems import kind_of, quoted
+from logscale_fleet.reconcile.problems import kind_of, quoted, unique_items
 
 if TYPE_CHECKING:
     from logscale_fleet.reconcile.adapter import Fleet
@@ -80,22 +80,7 @@ class TokenAdapter:
     # -- the file ---------------------------------------------------------------------------
 
     def check(self, items: Sequence[Any], problems: list[str]) -> list[DeclaredToken]:
-        declared: list[DeclaredToken] = []
-        first_item: dict[str, int] = {}
-        for index, item in enumerate(items, start=1):
-            name, token = _check_item(index, item, problems)
-            # Duplicates are reported even when the items have other problems too.
-            if name is not None and name in first_item:
-                problems.append(
-                    f"item {index}: name: {quoted(name)} is already declared by item "
-                    f"{first_item[name]} (names must be unique)"
-                )
-                continue
-            if name is not None:
-                first_item[name] = index
-            if token is not None:
-                declared.append(token)
-        return declared
+        return unique_items(items, _check_item, problems)
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -112,11 +97,7 @@ class TokenAdapter:
             _list_configurations(fleet) if wants_configs else nothing(),
             _default_token(fleet) if prune else nothing(),
         )
-        return TokenState(
-            [_existing(t) for t in tokens],
-            [Configuration(c.id, c.name) for c in configurations or ()],
-            _existing(default) if default is not None else None,
-        )
+        return state_of(tokens, configurations or (), default)
 
     def diff(
         self,
@@ -205,6 +186,15 @@ class TokenAdapter:
 
 
 TOKENS = TokenAdapter()
+
+
+def state_of(tokens: Sequence[Any], configurations: Sequence[Any], default: Any) -> TokenState:
+    """What `diff` compares against, from the client's answers."""
+    return TokenState(
+        [_existing(t) for t in tokens],
+        [Configuration(c.id, c.name) for c in configurations],
+        _existing(default) if default is not None else None,
+    )
 
 
 def resolve_configurations(

@@ -9,10 +9,9 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from logscale_fleet._core import validation
-from logscale_fleet._core.ambiguous import Landed, create_or_find
 from logscale_fleet._core.executor import Executor
 from logscale_fleet._core.paging import searched
 from logscale_fleet.errors import InvalidInputError
@@ -74,11 +73,21 @@ class _NameLocks:
                 yield
 
 
+class EnsureOne(Protocol):
+    """Plans and applies one declared token through the reconcile engine (the client injects
+    it: resources sit below the engine). `options` are the per-call `timeout`/`max_retries`."""
+
+    async def __call__(
+        self, tokens: InstallTokens, name: str, config_id: str | None, options: dict[str, Any]
+    ) -> EnsureOutcome: ...
+
+
 class InstallTokens:
     """Install tokens. Every method takes per-call `timeout=` and `max_retries=` keywords."""
 
-    def __init__(self, executor: Executor) -> None:
+    def __init__(self, executor: Executor, ensure_one: EnsureOne) -> None:
         self._executor = executor
+        self._ensure_one = ensure_one
         self._ensure_locks = _NameLocks()
 
     async def create(
@@ -261,46 +270,16 @@ class InstallTokens:
         timeout: float | Timeouts | None = None,
         max_retries: int | None = None,
     ) -> EnsureOutcome:
-        """`ensure`, reporting what it did: created, updated or unchanged."""
+        """`ensure`, reporting what it did: created, updated or unchanged. A one-item plan
+        through the reconcile engine (`FleetClient` injects it as `ensure_one`), so the rules
+        of `fleet.apply` hold, an ambiguous create looked up by name among them."""
         validation.check_name(name)
         if config_id is not None:
             validation.check_id(config_id, "config_id")
         options: dict[str, Any] = {"timeout": timeout, "max_retries": max_retries}
         # Two concurrent ensures of one name in this process must not both create.
         async with self._ensure_locks.hold(name):
-            existing = await self._single_named(name, **options)
-            if existing is not None:
-                return await self._reconcile_configuration(existing, config_id, **options)
-            outcome = await create_or_find(
-                lambda: self.create(name, config_id, **options),
-                lambda: self._single_named(name, **options),
-                wait=self._executor.settings.timeouts.read,
-                sleep=self._executor.sleep,
-            )
-            if not isinstance(outcome, Landed):
-                return EnsureOutcome(outcome, "created")
-            # The create landed although its answer was lost: make it match, report "created".
-            fixed = await self._reconcile_configuration(outcome.found, config_id, **options)
-            return EnsureOutcome(fixed.token, "created")
-
-    async def _single_named(self, name: str, **options: Any) -> InstallToken | None:
-        matches = await self.find(name, **options)
-        if len(matches) > 1:
-            raise InvalidInputError(
-                "name",
-                f"{len(matches)} install tokens are already named {name!r}; ensure needs a "
-                "unique name (rename or delete the extras)",
-            )
-        return matches[0] if matches else None
-
-    async def _reconcile_configuration(
-        self, token: InstallToken, config_id: str | None, **options: Any
-    ) -> EnsureOutcome:
-        current = token.assigned_configuration.id if token.assigned_configuration else None
-        if current == config_id:
-            return EnsureOutcome(token, "unchanged")
-        updated = await self.assign_configuration(token.token, config_id, **options)
-        return EnsureOutcome(updated, "updated")
+            return await self._ensure_one(self, name, config_id, options)
 
 
 def _choose(argument: str, value: Any, choices: dict[str, Any]) -> Any:
