@@ -192,8 +192,8 @@ async def resolve_configuration(fleet: FleetClient, given: str, *, by_name: bool
 def read_yaml_file(path: str) -> str:
     """The file's text if it is a usable collector configuration; else exit 2 naming the file,
     line and column."""
-    from logscale_fleet.input_files import read_input_file
     from logscale_fleet._core.yaml_check import MAX_YAML_CHARACTERS, check_yaml
+    from logscale_fleet.input_files import read_input_file
 
     shown = "<stdin>" if path == "-" else path
     text = read_input_file(

@@ -267,8 +267,8 @@ def _text(where: str, key: str, item: dict[str, Any], problems: list[str], rule:
 
 
 def _read(where: str, file: str, problems: list[str]) -> str | None:
-    from logscale_fleet.input_files import read_input_file
     from logscale_fleet._core.yaml_check import MAX_YAML_CHARACTERS, find_yaml_problem
+    from logscale_fleet.input_files import read_input_file
 
     path = Path(file).expanduser()
     if not path.is_absolute():
