@@ -55,7 +55,14 @@ COMMANDS: dict[str, list[str]] = {
         "import logscale_fleet; logscale_fleet.FleetClient",
     ],
     "logscale-fleet --help": [CLI, "--help"],
-    "logscale-fleet --sandbox tokens create x": [CLI, "--sandbox", "tokens", "create", "x"],
+    "logscale-fleet --sandbox tokens create x": [
+        CLI,
+        "--sandbox",
+        "tokens",
+        "create",
+        "x",
+        "--allow-duplicate",  # every run creates one more "x"
+    ],
     # Against the sandbox served over plain http:// in its own process (LOGSCALE_URL), so the
     # row is the CLI's own start-up plus one small request, as against a LogScale.
     "logscale-fleet tokens list (http:// server)": [CLI, "tokens", "list"],
