@@ -1,7 +1,7 @@
 """Run every benchmark part and print one Markdown report (machine, targets, tables).
 
-    uv run --group bench python -m bench [--quick] [--parts percall startup tooling sandbox apply]
-                                         [--out FILE]
+    uv run --group bench python -m bench [--quick] [--out FILE]
+        [--parts percall startup tooling sandbox sandbox-limit apply listing]
 
 Parts and what they cost on a 2-core machine with the defaults (about 20 minutes in all):
   percall   FleetClient vs generated client vs raw httpx/aiohttp vs gql: 2,000 calls x 5 rounds,
@@ -9,8 +9,11 @@ Parts and what they cost on a 2-core machine with the defaults (about 20 minutes
   startup   fresh-process start-up, 15 runs per command, bytecode as-is and compiled
   tooling   codegen, schema check (slice, full reference), schema pull
   sandbox   creates per second against the sandbox, concurrency 1 and 50
+  sandbox-limit  `sandbox serve` (memory, --db FILE) vs a minimal ariadne + uvicorn app, c=50
   apply     fleet.apply of 200 and 1,000 new tokens vs raw aiohttp at 16 in flight, 20 ms
             latency (about 2 minutes)
+  listing   10,000 tokens listed by the CLI and the library vs one raw request + json.loads,
+            0 and 20 ms latency, time and peak memory (about 2 minutes)
 --quick divides the counts so the whole run takes a few minutes (for checking the harness; the
 figures are noisier). Servers listen on 127.0.0.1 with a free port and are stopped at the end,
 also on Ctrl-C or SIGTERM. Each part can also be run alone: `python -m bench.<part> --help`.
@@ -25,10 +28,18 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import apply_throughput, percall, sandbox_throughput, startup, tooling
+from bench import (
+    apply_throughput,
+    listing,
+    percall,
+    sandbox_limit,
+    sandbox_throughput,
+    startup,
+    tooling,
+)
 from bench.common import Section, machine_lines, met, run_main, table
 
-PARTS = ("percall", "startup", "tooling", "sandbox", "apply")
+PARTS = ("percall", "startup", "tooling", "sandbox", "sandbox-limit", "apply", "listing")
 
 
 def progress(message: str) -> None:
@@ -48,6 +59,15 @@ def run_parts(parts: list[str], quick: bool) -> list[Section]:
         "tooling": lambda: tooling.measure(repeat=5 // scale, progress=progress),
         "sandbox": lambda: sandbox_throughput.measure(
             creates=1000 // scale, rounds=3, concurrencies=[1, 50], progress=progress
+        ),
+        "sandbox-limit": lambda: sandbox_limit.measure(
+            creates=1000 // scale, rounds=3, progress=progress
+        ),
+        "listing": lambda: listing.measure(
+            tokens=2000 if quick else 10_000,
+            rounds=2 if quick else 5,
+            latencies=[0.0, 0.02],
+            progress=progress,
         ),
         "apply": lambda: apply_throughput.measure(
             sizes=[40, 200] if quick else [200, 1000], rounds=2 if quick else 3, progress=progress

@@ -222,7 +222,8 @@ def measure(
     out.lines += [
         f"Sandbox in its own process, a {LATENCY * 1000:.0f} ms latency fault on every GraphQL "
         f"request; {CONCURRENCY} in flight; median of {rounds} rounds (after a warm-up round). "
-        "The client's default backend is httpx; the CLI uses it too.",
+        "The client's default backend is httpx; the CLI's apply sends through aiohttp when "
+        "installed.",
         "",
         *table(
             [

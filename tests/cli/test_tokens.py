@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 
@@ -246,3 +247,21 @@ def test_empty_list(cli: Run, server: ThreadedSandbox) -> None:
     assert (table.code, table.out) == (0, "")
     assert "no install tokens" in table.err
     assert cli("-o", "json", "tokens", "list").json() == []
+
+
+def test_list_asks_for_the_largest_page_the_api_takes(
+    cli: Run, server: ThreadedSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from logscale_fleet.resources.install_tokens import InstallTokens
+
+    asked: list[int] = []
+    original = InstallTokens.iter
+
+    def spy(self: InstallTokens, **kwargs: Any) -> Any:
+        asked.append(kwargs["page_size"])
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(InstallTokens, "iter", spy)
+    assert cli("-o", "json", "tokens", "list").code == 0
+    assert cli("-o", "json", "tokens", "list", "--limit", "7").code == 0
+    assert asked == [1000, 7]

@@ -37,9 +37,14 @@ def httpx_timeout(timeouts: Timeouts) -> httpx.Timeout:
     )
 
 
-def tls_verification(settings: Settings) -> ssl.SSLContext | bool:
-    """False when asked, a context trusting the given CA bundle, else the system default."""
-    if not settings.verify:
+def tls_verification(settings: Settings, proxy_url: str | None = None) -> ssl.SSLContext | bool:
+    """False when asked, a context trusting the given CA bundle, else the system default.
+
+    Also False when no TLS can happen: a plain http:// URL reached directly or through a plain
+    http:// proxy. Loading the CA bundle costs ~18 ms per client, and the CLI and the
+    in-process sandbox would pay it on every start for a context they never use.
+    """
+    if not settings.verify or not needs_tls(settings.graphql_url, proxy_url):
         return False
     if settings.ca_cert is None:
         return True
@@ -53,10 +58,20 @@ def tls_verification(settings: Settings) -> ssl.SSLContext | bool:
         raise ConfigurationError(f"cannot read the CA certificate: {exc.strerror}") from None
 
 
+def needs_tls(url: str, proxy_url: str | None) -> bool:
+    """Whether a request to `url` (through `proxy_url`, if any) can open a TLS connection."""
+
+    def plain(address: str) -> bool:
+        return address.lower().startswith("http://")
+
+    return not (plain(url) and (proxy_url is None or plain(proxy_url)))
+
+
 def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any:
     """An HTTP client for the generated client: async `post(url, content=, headers=)` + `aclose`."""
     from logscale_fleet._core.proxies import proxy_for, warn_about_clear_text_proxy
 
+    proxy = None
     if backend in HTTP_BACKENDS:
         # Checks every proxy variable (a ConfigurationError naming a bad one) before httpx or
         # aiohttp could trip over it.
@@ -65,7 +80,7 @@ def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any
     if backend == "httpx":
         return httpx.AsyncClient(
             timeout=httpx_timeout(settings.timeouts),
-            verify=tls_verification(settings),
+            verify=tls_verification(settings, proxy.url if proxy else None),
             limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=20),
             follow_redirects=False,
             trust_env=True,
@@ -83,7 +98,7 @@ def build_http_client(settings: Settings, backend: HttpBackend = "httpx") -> Any
 
         return AiohttpClient(
             timeouts=settings.timeouts,
-            verify=tls_verification(settings),
+            verify=tls_verification(settings, proxy.url if proxy else None),
             max_connections=MAX_CONNECTIONS,
             proxy=proxy.url if proxy else None,
         )

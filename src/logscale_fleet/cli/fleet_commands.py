@@ -84,4 +84,4 @@ def register(commands: Any) -> None:
     )
     apply.add_file_argument(run)
     apply.add_apply_arguments(run)
-    run.set_defaults(handler=api_command(apply.run_apply, check=apply.load_declaration))
+    run.set_defaults(handler=api_command(apply.run_apply, check=apply.load_declaration, bulk=True))

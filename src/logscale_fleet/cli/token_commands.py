@@ -151,7 +151,7 @@ def register(commands: Any) -> None:
     add_file_argument(apply)
     apply.add_argument("--dry-run", action="store_true", help="print the plan (as `plan`)")
     add_apply_arguments(apply)
-    apply.set_defaults(handler=api_command(run_apply, check=check_apply))
+    apply.set_defaults(handler=api_command(run_apply, check=check_apply, bulk=True))
 
 
 APPLY_DESCRIPTION = (
@@ -241,8 +241,13 @@ def ensure_command(name: str, config_id: str | None) -> str:
     return printable(shlex.join(words))
 
 
+LIST_PAGE_SIZE = 1000
+
+
 async def run_list(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
-    page_size = min(args.limit, 100) if args.limit else 100
+    # The largest page the API takes: listing 10,000 tokens 100 at a time paid 100 round
+    # trips (and the server's per-page work) for what 10 requests carry.
+    page_size = min(args.limit, LIST_PAGE_SIZE) if args.limit else LIST_PAGE_SIZE
     documents: list[dict[str, Any]] = []
     async for token in fleet.install_tokens.iter(
         page_size=page_size, sort_by=args.sort, order=args.order

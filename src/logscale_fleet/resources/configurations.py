@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from logscale_fleet._core import validation
 from logscale_fleet._core.executor import Executor
 from logscale_fleet._core.paging import searched
-from logscale_fleet._core.yaml_check import check_yaml
 from logscale_fleet.errors import (
     ConflictError,
     GraphQLError,
@@ -75,6 +74,14 @@ PAGE_SIZE = 200
 MAX_DESCRIPTION_LENGTH = 10_000
 
 log = logging.getLogger("logscale_fleet")
+
+
+def check_yaml(text: Any, argument: str = "yaml") -> str:
+    # PyYAML takes ~50 ms to import: only the calls that send YAML pay for it, not every
+    # command that builds a client (`tokens list`).
+    from logscale_fleet._core.yaml_check import check_yaml as check
+
+    return check(text, argument)
 
 
 class Configurations:
