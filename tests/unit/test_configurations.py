@@ -283,6 +283,24 @@ async def test_an_ambiguous_publish_that_someone_else_overtook_is_a_conflict(
         await fleet.configurations.publish("cfg-0001", NEW_YAML, expected_version=3)
 
 
+@pytest.mark.parametrize("resent", [False, True], ids=["read-back", "after-resend"])
+async def test_an_ambiguous_publish_buried_under_later_versions_stays_ambiguous(
+    fleet: RecordingFleetClient, httpx_mock: HTTPXMock, resent: bool
+) -> None:
+    # Ours may be version 4 under a rival's 5: neither a conflict (ours may have landed) nor
+    # something to resend (that would publish it twice).
+    httpx_mock.add_response(status_code=503, text="unavailable")
+    if resent:
+        httpx_mock.add_response(json=data(logCollectorConfiguration=config(version=3)))
+        httpx_mock.add_response(json=stale_error())
+    httpx_mock.add_response(json=data(logCollectorConfiguration=config(version=5, yaml="x: 1\n")))
+    with pytest.raises(ServerError) as caught:
+        await fleet.configurations.publish("cfg-0001", NEW_YAML, expected_version=3)
+    assert caught.value.status_code == 503
+    published = [r for r in sent(httpx_mock) if r["operationName"].startswith("Publish")]
+    assert len(published) == (2 if resent else 1)
+
+
 async def test_when_the_read_back_fails_the_original_error_stands(
     fleet: RecordingFleetClient, httpx_mock: HTTPXMock
 ) -> None:

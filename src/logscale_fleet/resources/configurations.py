@@ -253,6 +253,8 @@ class Configurations:
         is no longer at `expected_version`: nobody's change is overwritten. After an ambiguous
         failure the version is read back: a publish that landed is returned, one that did not
         is sent once more (safe: the server refuses a second one against the same version).
+        When the configuration has moved on by more than one version meanwhile, nobody can say
+        whether ours is among them: the ambiguous error is raised, not a conflict.
         """
         validation.check_id(config_id, "config_id")
         _check_version(expected_version, "expected_version")
@@ -260,7 +262,9 @@ class Configurations:
         if yaml is not None:
             variables["yaml"] = check_yaml(yaml)
         options: dict[str, Any] = {"timeout": timeout, "max_retries": max_retries}
-        resent = False
+        # The first ambiguous failure: while it stands, a version beyond the next one may sit on
+        # top of ours, and the current configuration cannot say whether ours landed.
+        ambiguous: TransportError | ServerError | None = None
         while True:
             try:
                 result: PublishLogCollectorConfiguration = await self._executor.run(
@@ -269,9 +273,12 @@ class Configurations:
                 return result.publish_log_collector_configuration
             except GraphQLError as refused:
                 current = await self._read_back(config_id, refused, **options)
-                if resent and _is_ours(current, expected_version, yaml):
-                    # Our first send landed after all; the resend was refused for it.
-                    return current
+                if ambiguous is not None:
+                    if _is_ours(current, expected_version, yaml):
+                        # Our first send landed after all; the resend was refused for it.
+                        return current
+                    if current.version > expected_version + 1:
+                        raise ambiguous from None
                 if current.version != expected_version:
                     raise _conflict("publish", config_id, expected_version, current) from None
                 raise
@@ -282,11 +289,15 @@ class Configurations:
                 current = await self._read_back(config_id, error, **options)
                 if _is_ours(current, expected_version, yaml):
                     return current
+                if current.version > expected_version + 1:
+                    # Ours may be version expected+1 under later ones: not a conflict we can
+                    # claim, and resending would publish it again on top of theirs.
+                    raise
                 if current.version != expected_version:
                     raise _conflict("publish", config_id, expected_version, current) from None
-                if resent:
+                if ambiguous is not None:
                     raise
-                resent = True
+                ambiguous = error
 
     async def rename(
         self,
