@@ -26,7 +26,13 @@ from logscale_fleet._core import validation
 from logscale_fleet.errors import InvalidInputError, LogScaleError
 from logscale_fleet.reconcile.adapter import Created, PlanPart
 from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
-from logscale_fleet.reconcile.problems import kind_of, quoted, unique_items
+from logscale_fleet.reconcile.problems import (
+    checked_text,
+    kind_of,
+    mapping_item,
+    quoted,
+    unique_items,
+)
 
 if TYPE_CHECKING:
     from logscale_fleet.reconcile.adapter import Fleet
@@ -209,13 +215,9 @@ def _check_item(
 ) -> tuple[str | None, DeclaredConfiguration | None]:
     """(the item's name if valid, the configuration if the whole item is valid)."""
     where = f"configurations: item {index}"
-    if not isinstance(item, dict):
-        problems.append(f"{where}: must be a table with a name and a file, not {kind_of(item)}")
-        return None, None
     found = len(problems)
-    for key in item:
-        if key not in ITEM_KEYS:
-            problems.append(f"{where}: unknown key {quoted(key)} (known: {', '.join(ITEM_KEYS)})")
+    if not mapping_item(where, item, ITEM_KEYS, problems, shape="a table with a name and a file"):
+        return None, None
     name = _text(where, "name", item, problems, validation.check_name)
     file = _text(where, "file", item, problems, None)
     description = None
@@ -238,17 +240,7 @@ def _text(where: str, key: str, item: dict[str, Any], problems: list[str], rule:
     if item.get(key) is None:
         problems.append(f"{where}: {key}: is required")
         return None
-    value = item[key]
-    if not isinstance(value, str):
-        problems.append(f"{where}: {key}: must be text, not {kind_of(value)}; quote it")
-        return None
-    if rule is None:
-        return value
-    try:
-        checked: str = rule(value, key)
-    except InvalidInputError as exc:
-        problems.append(f"{where}: {key}: {exc.rule}")
-        return None
+    checked: str | None = checked_text(where, key, item[key], rule, problems)
     return checked
 
 

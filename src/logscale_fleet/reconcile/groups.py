@@ -27,7 +27,7 @@ from logscale_fleet._core import validation as _validate
 from logscale_fleet.errors import InvalidInputError
 from logscale_fleet.reconcile.adapter import Created, PlanPart, planned_creates
 from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
-from logscale_fleet.reconcile.problems import kind_of, quoted
+from logscale_fleet.reconcile.problems import checked_text, kind_of, mapping_item, quoted
 
 if TYPE_CHECKING:
     from logscale_fleet.reconcile.adapter import Fleet
@@ -312,21 +312,17 @@ def _check_item(
     index: int, item: Any, problems: list[str]
 ) -> tuple[str | None, DeclaredGroup | None]:
     where = f"item {index}"
-    if not isinstance(item, dict):
-        problems.append(f"{where}: must be a table with a name, not {kind_of(item)}")
-        return None, None
     found = len(problems)
-    for key in item:
-        if key not in ITEM_KEYS:
-            problems.append(f"{where}: unknown key {quoted(key)} (known: {', '.join(ITEM_KEYS)})")
+    if not mapping_item(where, item, ITEM_KEYS, problems):
+        return None, None
     name = None
     if "name" not in item:
         problems.append(f"{where}: name: is required")
     else:
-        name = _text(where, "name", item["name"], _validate.check_name, problems)
+        name = checked_text(where, "name", item["name"], _validate.check_name, problems)
     group_filter = None
     if item.get("filter") is not None:
-        group_filter = _text(
+        group_filter = checked_text(
             where,
             "filter",
             item["filter"],
@@ -337,7 +333,7 @@ def _check_item(
             group_filter = None
     version = None
     if item.get("wanted_version") is not None:
-        version = _text(
+        version = checked_text(
             where, "wanted_version", item["wanted_version"], _validate.check_id, problems
         )
     configurations: list[str] = []
@@ -350,7 +346,7 @@ def _check_item(
             )
         else:
             for position, value in enumerate(given, start=1):
-                checked = _text(
+                checked = checked_text(
                     where, f"configurations[{position}]", value, _validate.check_name, problems
                 )
                 if checked is not None:
@@ -362,19 +358,6 @@ def _check_item(
     if len(problems) > found or name is None:
         return name, None
     return name, DeclaredGroup(index, name, group_filter, tuple(configurations), version)
-
-
-def _text(where: str, key: str, value: Any, rule: Any, problems: list[str]) -> str | None:
-    if not isinstance(value, str):
-        # YAML reads `1.9` as a number and `yes` as a boolean.
-        problems.append(f"{where}: {key}: must be text, not {kind_of(value)}; quote it")
-        return None
-    try:
-        checked: str | None = rule(value, key)
-    except InvalidInputError as exc:
-        problems.append(f"{where}: {key}: {exc.rule}")
-        return None
-    return checked
 
 
 # -- the client calls (one function each: the facade's names live here only) -----------------

@@ -45,6 +45,46 @@ def unique_items(
     return declared
 
 
+def mapping_item(
+    where: str,
+    item: Any,
+    known_keys: Sequence[str],
+    problems: list[str],
+    *,
+    shape: str = "a table with a name",
+) -> bool:
+    """Whether `item` is a mapping (else the problem is recorded); its unknown keys recorded."""
+    if not isinstance(item, dict):
+        problems.append(f"{where}: must be {shape}, not {kind_of(item)}")
+        return False
+    for key in item:
+        if key not in known_keys:
+            problems.append(f"{where}: unknown key {quoted(key)} (known: {', '.join(known_keys)})")
+    return True
+
+
+def checked_text(
+    where: str,
+    key: str,
+    value: Any,
+    rule: Callable[[str, str], Any] | None,
+    problems: list[str],
+) -> Any:
+    """`value` if it is text that passes `rule` (a facade input rule taking (value, argument);
+    None: any text), else None with the problem recorded."""
+    if not isinstance(value, str):
+        # YAML reads `123456` and `1.9` as numbers and `yes` as a boolean.
+        problems.append(f"{where}: {key}: must be text, not {kind_of(value)}; quote it")
+        return None
+    if rule is None:
+        return value
+    try:
+        return rule(value, key)
+    except InvalidInputError as exc:
+        problems.append(f"{where}: {key}: {exc.rule}")
+        return None
+
+
 def quoted(value: Any) -> str:
     """`repr(value)`, cut to MAX_QUOTED characters: for names and keys inside messages."""
     if isinstance(value, str) and len(value) > MAX_QUOTED:

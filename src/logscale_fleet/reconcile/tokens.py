@@ -22,7 +22,7 @@ from logscale_fleet._core import validation as _validate
 from logscale_fleet.errors import InvalidInputError, LogScaleError
 from logscale_fleet.reconcile.adapter import Created, PlanPart, planned_creates
 from logscale_fleet.reconcile.plan import Change, FieldChange, InSync
-from logscale_fleet.reconcile.problems import kind_of, quoted, unique_items
+from logscale_fleet.reconcile.problems import checked_text, mapping_item, quoted, unique_items
 
 if TYPE_CHECKING:
     from logscale_fleet.reconcile.adapter import Fleet
@@ -305,23 +305,21 @@ def _check_item(
 ) -> tuple[str | None, DeclaredToken | None]:
     """(the item's name if valid, the token if the whole item is valid)."""
     where = f"item {index}"
-    if not isinstance(item, dict):
-        problems.append(f"{where}: must be a table with a name, not {kind_of(item)}")
-        return None, None
     found = len(problems)
-    for key in item:
-        if key not in ITEM_KEYS:
-            problems.append(f"{where}: unknown key {quoted(key)} (known: {', '.join(ITEM_KEYS)})")
+    if not mapping_item(where, item, ITEM_KEYS, problems):
+        return None, None
     name = None
     if "name" not in item:
         problems.append(f"{where}: name: is required")
     else:
-        name = _checked(where, "name", item["name"], _validate.check_name, problems)
+        name = checked_text(where, "name", item["name"], _validate.check_name, problems)
     config_id = config_name = None
     if item.get("config_id") is not None:
-        config_id = _checked(where, "config_id", item["config_id"], _validate.check_id, problems)
+        config_id = checked_text(
+            where, "config_id", item["config_id"], _validate.check_id, problems
+        )
     if item.get("config_name") is not None:
-        config_name = _checked(
+        config_name = checked_text(
             where, "config_name", item["config_name"], _validate.check_name, problems
         )
     if item.get("config_id") is not None and item.get("config_name") is not None:
@@ -329,20 +327,6 @@ def _check_item(
     if len(problems) > found or name is None:
         return name, None
     return name, DeclaredToken(index, name, config_id, config_name)
-
-
-def _checked(where: str, key: str, value: Any, rule: Any, problems: list[str]) -> str | None:
-    """The value if it passes the facade's input rule, else None with the problem recorded."""
-    if not isinstance(value, str):
-        # YAML reads `123456` as a number and `yes` as a boolean.
-        problems.append(f"{where}: {key}: must be text, not {kind_of(value)}; quote it")
-        return None
-    try:
-        checked: str = rule(value, key)
-    except InvalidInputError as exc:
-        problems.append(f"{where}: {key}: {exc.rule}")
-        return None
-    return checked
 
 
 # -- the client calls (one function each: the facade's names live here only) -----------------
