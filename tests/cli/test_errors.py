@@ -158,7 +158,7 @@ def test_connection_refused_exits_5(cli: Run) -> None:
 
 
 def test_timeout_exits_5(cli: Run, server: ThreadedSandbox) -> None:
-    server.set_faults(["latency,seconds=2,operation=SearchFleetInstallationTokens"])
+    server.set_faults(["latency,seconds=2,operation=FleetInstallationTokens"])
     result = cli("--timeout", "0.2", "tokens", "list")
     assert result.code == 5
     assert "timed out" in error_line(result.err)
@@ -244,9 +244,7 @@ def test_a_bug_is_one_line_and_a_traceback_only_with_verbose(
 def test_insecure_warns_on_stderr(
     cli: Run, httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    httpx_mock.add_response(
-        json={"data": {"searchFleetInstallationTokens": {"totalResults": 0, "results": []}}}
-    )
+    httpx_mock.add_response(json={"data": {"fleetInstallationTokens": []}})
     result = cli("--url", SCRIPTED_URL, "--token", "t0123456789", "--insecure", "tokens", "list")
     assert result.code == 0
     assert "logscale-fleet: warning: TLS certificate verification is off" in result.err

@@ -128,3 +128,18 @@ def test_json_is_requested_anywhere_before_the_end_of_options() -> None:
     assert not json_requested(["-o", "table", "--version"])
     assert not json_requested(["tokens", "create", "--", "-o", "json"])
     assert not json_requested(["tokens", "create", "json"])
+
+
+def test_streamed_documents_are_the_text_of_one_document() -> None:
+    samples: list[list[object]] = [
+        [],
+        [{}],
+        [{"name": "a\nb \u00e9\u2028", "nested": {"list": [1, [], {}], "none": None}}],
+        [{"x": 1}, 'text with "quotes" and \\n', 2.5, [{"y": [True, False]}], None],
+    ]
+    for values in samples:
+        for fmt in ("json", "yaml"):
+            whole, streamed = io.StringIO(), io.StringIO()
+            Output(fmt, whole).document(values)
+            Output(fmt, streamed).documents(iter(values))
+            assert streamed.getvalue() == whole.getvalue(), (fmt, values)

@@ -249,19 +249,26 @@ def test_empty_list(cli: Run, server: ThreadedSandbox) -> None:
     assert cli("-o", "json", "tokens", "list").json() == []
 
 
-def test_list_asks_for_the_largest_page_the_api_takes(
+def test_list_sends_one_request_and_a_limit_pages_only_that_far(
     cli: Run, server: ThreadedSandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from logscale_fleet.resources.install_tokens import InstallTokens
+    from logscale_fleet._core.executor import Executor
 
-    asked: list[int] = []
-    original = InstallTokens.iter
+    for i in range(30):
+        server.store.install_tokens.create(f"bulk-{i:02d}")
+    sent: list[tuple[str, Any]] = []
+    original = Executor.run
 
-    def spy(self: InstallTokens, **kwargs: Any) -> Any:
-        asked.append(kwargs["page_size"])
-        return original(self, **kwargs)
+    async def spy(self: Executor, operation: str, **kwargs: Any) -> Any:
+        sent.append((operation, kwargs.get("limit")))
+        return await original(self, operation, **kwargs)
 
-    monkeypatch.setattr(InstallTokens, "iter", spy)
-    assert cli("-o", "json", "tokens", "list").code == 0
-    assert cli("-o", "json", "tokens", "list", "--limit", "7").code == 0
-    assert asked == [1000, 7]
+    monkeypatch.setattr(Executor, "run", spy)
+    everything = cli("-o", "json", "tokens", "list", "--sort", "name", "--order", "desc")
+    assert everything.code == 0
+    assert len(everything.json()) == 31
+    assert sent == [("FleetInstallationTokens", None)]
+    sent.clear()
+    limited = cli("-o", "json", "tokens", "list", "--order", "desc", "--limit", "7")
+    assert sent == [("SearchFleetInstallationTokens", 7)]
+    assert limited.json() == everything.json()[:7]

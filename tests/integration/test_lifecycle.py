@@ -78,6 +78,36 @@ async def test_pagination_and_sorting(fleet: FleetClient) -> None:
     assert len(ours) == len(everything)
 
 
+@pytest.mark.parametrize("sort_by", ["name", "config"])
+@pytest.mark.parametrize("order", ["asc", "desc"])
+async def test_a_sorted_list_is_in_the_order_of_the_servers_search(
+    fleet: FleetClient, sandbox: ThreadedSandbox, sort_by: str, order: str
+) -> None:
+    # Mixed case, equal names (ties) and tokens with and without a configuration: the one
+    # request `list` sends, sorted here, must come out as the server's sorted pages do.
+    configs = [c.id for c in await fleet.configurations.list()]
+    for index, name in enumerate(["beta", "Alpha", "beta", "alpha", "Gamma", "BETA", "delta"]):
+        config_id = configs[index % len(configs)] if index % 3 else None
+        sandbox.store.install_tokens.create(name, config_id)
+    listed = await fleet.install_tokens.list(sort_by=sort_by, order=order)  # type: ignore[arg-type]
+    searched = [
+        t
+        async for t in fleet.install_tokens.iter(page_size=3, sort_by=sort_by, order=order)  # type: ignore[arg-type]
+    ]
+    assert [t.token for t in listed] == [t.token for t in searched]
+    unsorted = await fleet.install_tokens.list()
+    assert [t.token for t in listed] != [t.token for t in unsorted]
+
+
+async def test_a_bad_sort_is_refused_before_a_request(fleet: FleetClient) -> None:
+    from logscale_fleet import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="sort_by"):
+        await fleet.install_tokens.list(sort_by="size")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="order"):
+        await fleet.install_tokens.list(sort_by="name", order="up")  # type: ignore[arg-type]
+
+
 async def test_a_wrong_api_token_is_an_authentication_error(
     sandbox: ThreadedSandbox, backend: HttpBackend
 ) -> None:

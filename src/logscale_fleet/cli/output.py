@@ -12,10 +12,11 @@ way. Masked documents keep their shape; only the values change.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
+
+from logscale_fleet.cli.json_text import INDENT, indented
 
 ELLIPSIS = "\u2026"
 SHOWN_PREFIX = 4
@@ -137,7 +138,21 @@ class Output:
             text = yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=2**20)
             self.stream.write(text)
             return
-        self.stream.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+        self.stream.write(indented(value) + "\n")
+
+    def documents(self, values: Iterable[Any]) -> None:
+        """A list of documents, the same text `document(list(values))` writes; as JSON it is
+        written one element at a time, so a listing of 10,000 tokens never holds their
+        dictionaries, or the whole text, at once."""
+        if self.format != "json":
+            self.document(list(values))
+            return
+        stream = self.stream
+        separator = "[\n" + INDENT
+        for value in values:
+            stream.write(separator + indented(value, INDENT))
+            separator = ",\n" + INDENT
+        stream.write("[]\n" if separator == "[\n" + INDENT else "\n]\n")
 
     def line(self, text: str = "") -> None:
         self.stream.write(text + "\n")

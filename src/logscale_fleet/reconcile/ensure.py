@@ -28,6 +28,7 @@ from logscale_fleet.resources.install_tokens import EnsureOutcome, InstallTokens
 if TYPE_CHECKING:
     from logscale_fleet.resources.configurations import Configurations
     from logscale_fleet.resources.groups import Groups
+    from logscale_fleet.resources.install_tokens import Order, SortBy
     from logscale_fleet.settings import Timeouts
     from logscale_graphql.fragments import InstallTokenFields as InstallToken
 
@@ -51,9 +52,14 @@ class _Remembering(InstallTokens):
         return token
 
     async def list(
-        self, *, timeout: float | Timeouts | None = None, max_retries: int | None = None
+        self,
+        sort_by: SortBy | None = None,
+        order: Order = "asc",
+        *,
+        timeout: float | Timeouts | None = None,
+        max_retries: int | None = None,
     ) -> builtins.list[InstallToken]:
-        tokens = await super().list(**self._options)
+        tokens = await super().list(sort_by, order, **self._options)
         for token in tokens:
             self._keep(token)
         return tokens
