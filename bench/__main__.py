@@ -6,7 +6,7 @@
 Parts and what they cost on a 2-core machine with the defaults (about 20 minutes in all):
   percall   FleetClient vs generated client vs raw httpx/aiohttp vs gql: 2,000 calls x 5 rounds,
             sequential and at concurrency 50 (most of the time)
-  startup   fresh-process start-up, 15 runs per command, bytecode as-is and compiled
+  startup   fresh-process start-up, 15 runs per command: as-is, compiled, installed wheel
   tooling   codegen, schema check (slice, full reference), schema pull
   sandbox   creates per second against the sandbox, concurrency 1 and 50
   sandbox-limit  `sandbox serve` (memory, --db FILE) vs a minimal ariadne + uvicorn app, c=50

@@ -3,7 +3,7 @@
     uv run python -m bench.startup [--repeat 15] [--mode as-is compiled] [--importtime]
 
 Every command runs as a fresh process, commands interleaved, `--repeat` times after one warm-up
-run each; medians reported. Two bytecode modes, alternating round by round:
+run each; medians reported. Three modes, alternating round by round:
 
   as-is     the environment as it is. Where PYTHONDONTWRITEBYTECODE=1 is set (this workplace
             sets it) and the project is an editable install, src/ and generated/ have no
@@ -11,6 +11,15 @@ run each; medians reported. Two bytecode modes, alternating round by round:
   compiled  the same after `python -m compileall src generated`, i.e. what a normal install
             gives (pip compiles on install; Python writes .pyc on first import when allowed).
             The __pycache__ folders this creates are removed again at the end.
+  installed the wheel installed with `[sandbox]` into a fresh venv (`uv build`, `uv venv`,
+            `uv pip install --compile-bytecode`): what a user gets from `uv tool install`. It
+            matters: this project's dev tools (import-linter) pull in rich, and with click, rich
+            and pygments installed `import httpx` also imports httpx's own CLI (~150 ms here),
+            which inflates the baseline of the other two modes.
+
+The floor row (bench/startup_floor.py) is what any typed async httpx client pays for one
+request: asyncio, httpx's request machinery and pydantic's BaseModel, which `import httpx,
+pydantic` does not load.
 
 `--importtime` also prints the slowest imports (python -X importtime) of `import logscale_fleet;
 logscale_fleet.FleetClient` and of `logscale-fleet --help`.
@@ -44,36 +53,42 @@ from bench.common import (
 
 PYTHON = sys.executable
 CLI = str(Path(sys.executable).with_name("logscale-fleet"))
-COMMANDS: dict[str, list[str]] = {
-    "python -c pass": [PYTHON, "-c", "pass"],
-    'python -c "import httpx"': [PYTHON, "-c", "import httpx"],
-    'python -c "import httpx, pydantic"': [PYTHON, "-c", "import httpx, pydantic"],
-    'python -c "import logscale_fleet"': [PYTHON, "-c", "import logscale_fleet"],
-    'python -c "import logscale_fleet; logscale_fleet.FleetClient"': [
-        PYTHON,
-        "-c",
-        "import logscale_fleet; logscale_fleet.FleetClient",
-    ],
-    "logscale-fleet --help": [CLI, "--help"],
-    "logscale-fleet --sandbox tokens create x": [
-        CLI,
-        "--sandbox",
-        "tokens",
-        "create",
-        "x",
-        "--allow-duplicate",  # every run creates one more "x"
-    ],
-    # Against the sandbox served over plain http:// in its own process (LOGSCALE_URL), so the
-    # row is the CLI's own start-up plus one small request, as against a LogScale.
-    "logscale-fleet tokens list (http:// server)": [CLI, "tokens", "list"],
-}
+FLOOR_SCRIPT = str(PROJECT_DIR / "bench" / "startup_floor.py")
 HTTPX = 'python -c "import httpx"'
 HTTPX_PYDANTIC = 'python -c "import httpx, pydantic"'
+FLOOR = "floor: one httpx request + a pydantic model (startup_floor.py)"
 IMPORT = 'python -c "import logscale_fleet"'
 IMPORT_CLIENT = 'python -c "import logscale_fleet; logscale_fleet.FleetClient"'
 HELP = "logscale-fleet --help"
 TOKENS_LIST = "logscale-fleet tokens list (http:// server)"
-MODES = ("as-is", "compiled")
+
+
+def commands(python: str = PYTHON, cli: str = CLI) -> dict[str, list[str]]:
+    """The commands timed, for one environment's interpreter and console script."""
+    return {
+        "python -c pass": [python, "-c", "pass"],
+        HTTPX: [python, "-c", "import httpx"],
+        HTTPX_PYDANTIC: [python, "-c", "import httpx, pydantic"],
+        FLOOR: [python, FLOOR_SCRIPT],
+        IMPORT: [python, "-c", "import logscale_fleet"],
+        IMPORT_CLIENT: [python, "-c", "import logscale_fleet; logscale_fleet.FleetClient"],
+        HELP: [cli, "--help"],
+        "logscale-fleet --sandbox tokens create x": [
+            cli,
+            "--sandbox",
+            "tokens",
+            "create",
+            "x",
+            "--allow-duplicate",  # every run creates one more "x"
+        ],
+        # Against the sandbox served over plain http:// in its own process (LOGSCALE_URL), so
+        # the row is the CLI's own start-up plus one small request, as against a LogScale.
+        TOKENS_LIST: [cli, "tokens", "list"],
+    }
+
+
+COMMANDS = commands()
+MODES = ("as-is", "compiled", "installed")
 SOURCE_DIRS = ("src", "generated")
 COMMAND_TIMEOUT = 60.0
 
@@ -130,6 +145,11 @@ def measure(
     ):
         env = dict(os.environ, LOGSCALE_URL=server.first_line, LOGSCALE_TOKEN=token)
         env["LOGSCALE_FLEET_SANDBOX_DB"] = str(Path(tmp) / "sandbox.sqlite3")
+        by_mode = {mode: COMMANDS for mode in modes}
+        if "installed" in modes:
+            if progress:
+                progress("start-up: building and installing the wheel into a fresh venv")
+            by_mode["installed"] = commands(*installed_venv(Path(tmp)))
         try:
             for round_no in range(repeat + 1):  # round 0 warms disk caches and the sandbox db
                 for mode in modes if round_no % 2 == 0 else list(reversed(modes)):
@@ -137,7 +157,7 @@ def measure(
                         names = list(COMMANDS)
                         shift = round_no % len(names)
                         for name in names[shift:] + names[:shift]:
-                            elapsed = time_command(COMMANDS[name], env)
+                            elapsed = time_command(by_mode[mode][name], env)
                             if round_no:
                                 results[mode][name].append(elapsed)
                 if progress:
@@ -146,6 +166,24 @@ def measure(
             remove_pycache(pre_existing)
     medians = {m: {c: median(v) * 1000 for c, v in by.items()} for m, by in results.items()}
     return section(medians, repeat, had_bytecode=bool(pre_existing)), medians
+
+
+def installed_venv(tmp: Path) -> tuple[str, str]:
+    """(python, console script) of a fresh venv holding the wheel with the sandbox extra."""
+    uv = shutil.which("uv")
+    if uv is None:
+        raise RuntimeError("the installed mode needs uv on PATH (or pass --mode as-is compiled)")
+    dist, venv = tmp / "dist", tmp / "venv"
+    quiet = {"cwd": PROJECT_DIR, "check": True, "stdout": subprocess.DEVNULL, "timeout": 600}
+    subprocess.run([uv, "build", "--wheel", "--out-dir", str(dist), "-q"], **quiet)  # type: ignore[call-overload]  # noqa: S603
+    subprocess.run([uv, "venv", "-q", "--python", PYTHON, str(venv)], **quiet)  # type: ignore[call-overload]  # noqa: S603
+    (wheel,) = dist.glob("*.whl")
+    python = str(venv / "bin" / "python")
+    subprocess.run(  # type: ignore[call-overload]  # noqa: S603 - uv, fixed arguments
+        [uv, "pip", "install", "-q", "--python", python, "--compile-bytecode", f"{wheel}[sandbox]"],
+        **quiet,
+    )
+    return python, str(venv / "bin" / "logscale-fleet")
 
 
 @contextmanager
@@ -175,11 +213,21 @@ def section(medians: dict[str, dict[str, float]], repeat: int, *, had_bytecode: 
         "*as-is*: this environment "
         f"(PYTHONDONTWRITEBYTECODE{'=1' if dont_write else ' unset'}; editable install; "
         f"{'some' if had_bytecode else 'no'} .pyc files for src/ and generated/). "
-        "*compiled*: after `python -m compileall src generated`, as a normal install has.",
+        "*compiled*: after `python -m compileall src generated`, as a normal install has. "
+        "*installed*: the wheel with `[sandbox]` in a fresh venv, as `uv tool install` gives "
+        "(no dev tools, so `import httpx` does not load rich).",
         "",
         *table(header, rows),
         "",
     ]
+    for mode in modes:
+        m = medians[mode]
+        out.lines.append(
+            f"- {mode}: `tokens list` is {m[TOKENS_LIST] / m[FLOOR]:.2f}x the floor "
+            f"({m[TOKENS_LIST]:.0f} vs {m[FLOOR]:.0f} ms); the floor itself is "
+            f"{m[FLOOR] / m[HTTPX_PYDANTIC]:.2f}x `import httpx, pydantic`"
+        )
+    out.lines.append("")
     for mode in modes:
         m = medians[mode]
         ratio = m[IMPORT] / m[HTTPX_PYDANTIC]
@@ -246,7 +294,7 @@ def importtime_lines() -> list[str]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=int, default=15, help="runs per command and mode (15)")
     parser.add_argument(
-        "--mode", nargs="+", choices=MODES, default=list(MODES), help="bytecode modes (both)"
+        "--mode", nargs="+", choices=MODES, default=list(MODES), help="modes (all three)"
     )
 
 
