@@ -98,6 +98,26 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot send a {type(value).__name__} as a GraphQL variable")
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=_json_default)
+
+
+# The documents are constants of the generated methods, a few KB each with their fragments:
+# escaping one for JSON on every call cost more than the rest of the request body.
+_ENCODED_DOCUMENTS: dict[str, str] = {}
+MAX_ENCODED_DOCUMENTS = 256  # callers of `execute` with documents of their own: stay bounded
+
+
+def _encoded_document(query: str) -> str:
+    """`{"query":<query as JSON>,"operationName":` - the request body up to the name."""
+    encoded = _ENCODED_DOCUMENTS.get(query)
+    if encoded is None:
+        encoded = '{"query":' + _dumps(query) + ',"operationName":'
+        if len(_ENCODED_DOCUMENTS) < MAX_ENCODED_DOCUMENTS:
+            _ENCODED_DOCUMENTS[query] = encoded
+    return encoded
+
+
 class FleetBaseClient:
     def __init__(self, url: str, http_client: HttpClient) -> None:
         self.url = url
@@ -121,12 +141,8 @@ class FleetBaseClient:
         variables: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Response:
-        payload = {
-            "query": query,
-            "operationName": operation_name,
-            "variables": {
-                name: value for name, value in (variables or {}).items() if value is not UNSET
-            },
+        sent_variables = {
+            name: value for name, value in (variables or {}).items() if value is not UNSET
         }
         defaults = {"Content-Type": "application/json", "Accept": "application/json"}
         if operation_name:
@@ -134,7 +150,13 @@ class FleetBaseClient:
         # The caller's headers (Authorization among them) stay in the caller's object, whose repr
         # is masked; the merged dict only exists as an argument, never as a local of this frame.
         extra = kwargs.pop("headers", None)
-        body = json.dumps(payload, separators=(",", ":"), default=_json_default).encode()
+        body = (
+            _encoded_document(query)
+            + _dumps(operation_name)
+            + ',"variables":'
+            + _dumps(sent_variables)
+            + "}"
+        ).encode()
         response: Response = await self.http_client.post(
             self.url, content=body, headers=_merged(defaults, extra), **kwargs
         )

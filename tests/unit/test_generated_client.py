@@ -253,3 +253,37 @@ def test_model_reprs_mask_tokens_jwts_and_install_commands() -> None:
         assert "***" in shown
     assert "my-token" in repr(model)
     assert model.model_dump()["token"] == model.token
+
+
+async def test_the_body_is_the_compact_json_of_query_name_and_variables(
+    client: Client, httpx_mock: HTTPXMock
+) -> None:
+    from logscale_graphql import base_client
+
+    httpx_mock.add_response(json=data(createFleetInstallToken=install_token()))
+    httpx_mock.add_response(json=data(createFleetInstallToken=install_token()))
+    await client.create_fleet_install_token(name='quote " and \u00e9', config_id=None)
+    await client.create_fleet_install_token(name="second")
+    first, second = httpx_mock.get_requests()
+    payload = json.loads(first.content)
+    assert first.content == json.dumps(payload, separators=(",", ":")).encode()
+    assert list(payload) == ["query", "operationName", "variables"]
+    assert payload["variables"] == {"name": 'quote " and \u00e9', "configId": None}
+    assert json.loads(second.content)["variables"] == {"name": "second"}
+    assert json.loads(second.content)["query"] == payload["query"]
+    assert payload["query"] in base_client._ENCODED_DOCUMENTS
+
+
+async def test_documents_of_its_own_callers_send_do_not_grow_the_cache_without_bound(
+    client: Client, httpx_mock: HTTPXMock
+) -> None:
+    from logscale_graphql import base_client
+
+    limit = base_client.MAX_ENCODED_DOCUMENTS
+    httpx_mock.add_response(json={"data": {}}, is_reusable=True)
+    for number in range(limit + 20):
+        query = f"query Q{number} {{ __typename }}"
+        response = await client.execute(query, operation_name=f"Q{number}")
+        assert json.loads(httpx_mock.get_requests()[-1].content)["query"] == query
+        assert response.status_code == 200
+    assert len(base_client._ENCODED_DOCUMENTS) <= limit

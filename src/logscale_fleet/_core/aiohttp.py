@@ -26,6 +26,10 @@ async def _read_capped(answer: aiohttp.ClientResponse) -> bytes:
     declared = answer.content_length
     if declared is not None and declared > MAX_RESPONSE_BYTES:
         raise ResponseTooLargeError(MAX_RESPONSE_BYTES)
+    if declared is not None and "Content-Encoding" not in answer.headers:
+        # Not encoded, so the decoded body is the wire body, and aiohttp's parser reads no
+        # more than the declared length: one read, without the chunk loop's awaits.
+        return await answer.read()
     parts: list[bytes] = []
     received = 0
     async for chunk in answer.content.iter_any():

@@ -78,6 +78,8 @@ class _LoggingClient(Client):
         variables: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Any:
+        if not log.isEnabledFor(logging.DEBUG):
+            return await super().execute(query, operation_name, variables, **kwargs)
         started = time.perf_counter()
         response = await super().execute(query, operation_name, variables, **kwargs)
         if log.isEnabledFor(logging.DEBUG):
@@ -154,14 +156,6 @@ class Executor:
         policy = self.retry
         if max_retries is not None:
             policy = RetryPolicy(max_retries=_validate_retries(max_retries))
-        secrets = (
-            self.settings.token,
-            *(
-                value
-                for name in entry.policy.secret_arguments
-                if isinstance(value := arguments.get(name), str)
-            ),
-        )
         attempt = 0
         while True:
             attempt_started = time.monotonic()
@@ -174,6 +168,15 @@ class Executor:
                         operation=operation,
                         request_sent=True,
                     )
+                # Only a failure needs the secrets (to mask them in its message).
+                secrets = (
+                    self.settings.token,
+                    *(
+                        value
+                        for name in entry.policy.secret_arguments
+                        if isinstance(value := arguments.get(name), str)
+                    ),
+                )
                 error = error_from_exception(exc, operation=operation, secrets=secrets)
                 if error is None:
                     raise
