@@ -10,7 +10,7 @@ round, variants interleaved (order rotating), one warm-up round, medians reporte
     raw        bench/list_client.py raw: one httpx POST of the FleetInstallationTokens document
                the library sends, then json.loads: the limit
     library    bench/list_client.py library: FleetClient(...).install_tokens.list()
-    CLI        `logscale-fleet -o json tokens list` (pages of 1,000, sorted; prints the JSON)
+    CLI        `logscale-fleet -o json tokens list` (one request, sorted locally; prints the JSON)
   in one warm process (no start-up: the request and decoding only)
     raw        the same POST + json.loads on a reused httpx.AsyncClient
     library    fleet.install_tokens.list() on a reused FleetClient
