@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pytest_httpx import HTTPXMock
 
 from logscale_fleet.sandbox.server import ThreadedSandbox
 from logscale_fleet.sandbox.services.installers.state import VERSIONS
@@ -222,3 +223,124 @@ def test_plan_and_apply_a_groups_declaration(
     assert cli("plan", str(path), "--detailed-exitcode").code == 0
     (group,) = cli("-o", "json", "groups", "list").json()
     assert (group["filter"], group["wantedVersion"]) == ("hostname = web*", VERSIONS[0])
+
+
+def _debug_state(server: ThreadedSandbox, machine_id: str) -> tuple[str | None, str | None]:
+    entry, _ = server.store.collectors.details(machine_id)
+    assert entry is not None
+    return entry.collector.debug_level, entry.collector.debug_repository
+
+
+def test_debug_logging_enable_and_disable(
+    cli: Run, server: ThreadedSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    _enrol(server, cli)
+    collector = cli("-o", "json", "collectors", "list").json()[0]
+    ingest = "ingest-0123456789abcdef-secret"
+    token_file = tmp_path / "ingest"
+    token_file.write_text(ingest + "\n")
+    token_file.chmod(0o600)
+
+    enabled = cli(
+        "-o", "json", "collectors", "debug-logging", "enable", collector["id"],
+        "--ingest-token-file", str(token_file), "--level", "trace",
+        "--repository", "collector-logs",
+    )  # fmt: skip
+    assert enabled.code == 0, enabled.err
+    assert enabled.json() == {"id": collector["id"], "debugLogging": True, "level": "trace"}
+    assert ingest not in enabled.out + enabled.err
+    assert _debug_state(server, collector["machineId"]) == ("trace", "collector-logs")
+
+    disabled = cli("collectors", "debug-logging", "disable", collector["id"])
+    assert (disabled.code, disabled.out) == (
+        0,
+        f"collector {collector['id']} no longer sends its logs\n",
+    )
+    assert _debug_state(server, collector["machineId"]) == (None, None)
+
+    # The token from standard input; the default level.
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(ingest.encode())))
+    from_stdin = cli(
+        "collectors", "debug-logging", "enable", collector["id"], "--ingest-token-file", "-"
+    )
+    assert from_stdin.code == 0, from_stdin.err
+    assert _debug_state(server, collector["machineId"]) == ("debug", None)
+
+    # The sandbox refuses an unknown id with a GraphQL error, as it does for every collector.
+    unknown = cli(
+        "collectors", "debug-logging", "enable", "no-such-id",
+        "--ingest-token-file", str(token_file),
+    )  # fmt: skip
+    assert unknown.code == 1
+    assert "no enrolled log collector with id 'no-such-id'" in unknown.err
+    assert ingest not in unknown.out + unknown.err
+
+
+@pytest.mark.parametrize("action", ["enable", "disable"])
+def test_a_server_answering_false_is_not_found(
+    cli: Run, httpx_mock: HTTPXMock, tmp_path: Path, action: str
+) -> None:
+    field = f"{action}LogCollectorInstanceDebugLogging"
+    httpx_mock.add_response(json={"data": {field: False}})
+    token_file = tmp_path / "ingest"
+    token_file.write_text("ingest-secret-value")
+    token_file.chmod(0o600)
+    extra = ("--ingest-token-file", str(token_file)) if action == "enable" else ()
+    result = cli(
+        "--url", "https://logscale.example.com", "--token", "t0123456789",
+        "collectors", "debug-logging", action, "c-1", *extra,
+    )  # fmt: skip
+    assert result.code == 4, result.err
+    assert "no enrolled collector has the id 'c-1'" in result.err
+
+
+def test_debug_logging_refuses_a_bad_token_file_before_sending(
+    cli: Run, server: ThreadedSandbox, tmp_path: Path
+) -> None:
+    _enrol(server, cli)
+    collector = cli("-o", "json", "collectors", "list").json()[0]
+    empty = tmp_path / "empty"
+    empty.write_text("  \n")
+    empty.chmod(0o600)
+    for path, message in ((tmp_path / "missing", "ingest token file"), (empty, "is empty")):
+        result = cli(
+            "collectors",
+            "debug-logging",
+            "enable",
+            collector["id"],
+            "--ingest-token-file",
+            str(path),
+        )
+        assert result.code == 2, result.err
+        assert message in result.err
+    assert _debug_state(server, collector["machineId"]) == (None, None)
+    bad_level = cli(
+        "collectors", "debug-logging", "enable", collector["id"], "--ingest-token-file", str(empty),
+        "--level", "loud",
+    )  # fmt: skip
+    assert bad_level.code == 2
+
+
+def test_lost_days_show_set_and_default(cli: Run, server: ThreadedSandbox) -> None:
+    default = cli("-o", "json", "collectors", "lost-days").json()["lostCollectorDays"]
+    changed = cli("-o", "json", "collectors", "lost-days", "--set", "45")
+    assert (changed.code, changed.json()) == (0, {"lostCollectorDays": 45})
+    assert (
+        cli("collectors", "lost-days").out
+        == "collectors are lost after 45 day(s) without contact\n"
+    )
+    restored = cli("-o", "json", "collectors", "lost-days", "--default")
+    assert restored.json() == {"lostCollectorDays": default} != {"lostCollectorDays": 45}
+    for bad in (("--set", "0"), ("--set", "3651"), ("--set", "x"), ("--set", "5", "--default")):
+        assert cli("collectors", "lost-days", *bad).code == 2, bad
+    assert cli("-o", "json", "collectors", "lost-days").json() == {"lostCollectorDays": default}
+
+
+def test_the_cli_choices_match_the_library() -> None:
+    from logscale_fleet.cli import collector_commands
+    from logscale_fleet.resources import collectors
+
+    assert collector_commands.DEBUG_LEVELS == collectors.DEBUG_LEVELS
+    assert collector_commands.MAX_LOST_DAYS == collectors.MAX_LOST_DAYS

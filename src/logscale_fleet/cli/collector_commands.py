@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from logscale_fleet.client import FleetClient
 
 OS_CHOICES = ("linux", "windows", "macos", "unknown")
+# Kept in step with logscale_fleet.resources.collectors (a test compares them); not imported
+# from there, so building the parser does not load the client.
+DEBUG_LEVELS = ("trace", "debug", "info", "warn", "error")
+MAX_LOST_DAYS = 3650
 
 
 def register(commands: Any) -> None:
@@ -83,6 +87,58 @@ def register(commands: Any) -> None:
     upgrade.add_argument("--group", metavar="GROUP", help="group name or id")
     upgrade.add_argument("ids", nargs="*", default=[], metavar="ID")
     upgrade.set_defaults(handler=api_command(run_upgrade, check=check_upgrade))
+
+    debug = sub.add_parser(
+        "debug-logging",
+        help="send a collector's own debug logs to LogScale, or stop",
+        description="A collector's own logs (not the data it collects), sent to LogScale "
+        "with an ingest token.",
+    )
+    debug_sub = debug.add_subparsers(dest="debug_command", metavar="SUBCOMMAND")
+    debug_sub.required = True
+    enable = debug_sub.add_parser(
+        "enable",
+        help="start sending this collector's debug logs",
+        description="Start sending this collector's own logs, at --level, with the ingest "
+        "token read from --ingest-token-file (a file, or - for standard input: a token on the "
+        "command line would show in `ps` and the shell's history).",
+        parents=[common],
+    )
+    enable.add_argument("id", metavar="ID", help="collector id (`collectors list` shows it)")
+    enable.add_argument(
+        "--ingest-token-file",
+        required=True,
+        metavar="FILE",
+        help="file holding the ingest token, or - for stdin",
+    )
+    enable.add_argument(
+        "--level", choices=DEBUG_LEVELS, default="debug", help="log level (default: debug)"
+    )
+    enable.add_argument(
+        "--ingest-url", metavar="URL", help="LogScale URL to send to (default: this one)"
+    )
+    enable.add_argument("--repository", metavar="NAME", help="repository to send to")
+    enable.set_defaults(handler=api_command(run_debug_enable, check=check_debug_enable))
+    disable = debug_sub.add_parser(
+        "disable",
+        help="stop sending this collector's debug logs",
+        description="Stop sending this collector's own logs.",
+        parents=[common],
+    )
+    disable.add_argument("id", metavar="ID", help="collector id")
+    disable.set_defaults(handler=api_command(run_debug_disable))
+
+    lost = sub.add_parser(
+        "lost-days",
+        help="show or set after how many days without contact a collector is lost",
+        description="Show the days without contact after which LogScale counts a collector "
+        "as lost; --set N changes them, --default restores LogScale's default.",
+        parents=[common],
+    )
+    change = lost.add_mutually_exclusive_group()
+    change.add_argument("--set", type=int, metavar="N", dest="days", help=f"1 to {MAX_LOST_DAYS}")
+    change.add_argument("--default", action="store_true", help="restore LogScale's default")
+    lost.set_defaults(handler=api_command(run_lost_days))
 
     installers = commands.add_parser(
         "installers",
@@ -263,6 +319,66 @@ async def run_upgrade(fleet: FleetClient, args: argparse.Namespace, out: Output)
         out.document({"collectors": list(dict.fromkeys(args.ids)), "wantedVersion": args.version})
     else:
         out.line(f"{len(set(args.ids))} collector(s) now want version {args.version}")
+    return 0
+
+
+def check_debug_enable(args: argparse.Namespace) -> None:
+    from logscale_fleet.errors import InvalidInputError
+    from logscale_fleet.input_files import MAX_TOKEN_FILE_BYTES, read_input_file
+    from logscale_fleet.settings import Secret
+
+    # Read before any client exists: a bad file fails with nothing sent.
+    text = read_input_file(
+        args.ingest_token_file,
+        what="ingest token file",
+        limit=MAX_TOKEN_FILE_BYTES,
+        error=lambda message: InvalidInputError("--ingest-token-file", message),
+        private=True,
+    ).strip()
+    if not text:
+        raise InvalidInputError("--ingest-token-file", "the file is empty")
+    args.ingest_token = Secret(text)
+
+
+async def run_debug_enable(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    enabled = await fleet.collectors.enable_debug_logging(
+        args.id,
+        token=str(args.ingest_token),
+        level=args.level,
+        url=args.ingest_url,
+        repository=args.repository,
+    )
+    return _debug_answer(out, args.id, enabled, {"debugLogging": True, "level": args.level})
+
+
+async def run_debug_disable(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    disabled = await fleet.collectors.disable_debug_logging(args.id)
+    return _debug_answer(out, args.id, disabled, {"debugLogging": False})
+
+
+def _debug_answer(out: Output, collector_id: str, done: bool, state: dict[str, Any]) -> int:
+    if not done:
+        raise NotFound(
+            f"no enrolled collector has the id {shown_input(collector_id)} "
+            "(`collectors list` shows them)"
+        )
+    if out.json:
+        out.document({"id": collector_id, **state})
+    elif state["debugLogging"]:
+        out.line(printable(f"collector {collector_id} sends its {state['level']} logs"))
+    else:
+        out.line(printable(f"collector {collector_id} no longer sends its logs"))
+    return 0
+
+
+async def run_lost_days(fleet: FleetClient, args: argparse.Namespace, out: Output) -> int:
+    if args.days is not None or args.default:
+        await fleet.collectors.set_lost_collector_days(None if args.default else args.days)
+    days = await fleet.collectors.lost_collector_days()
+    if out.json:
+        out.document({"lostCollectorDays": days})
+    else:
+        out.line(f"collectors are lost after {days} day(s) without contact")
     return 0
 
 
