@@ -174,15 +174,17 @@ def installed_venv(tmp: Path) -> tuple[str, str]:
     if uv is None:
         raise RuntimeError("the installed mode needs uv on PATH (or pass --mode as-is compiled)")
     dist, venv = tmp / "dist", tmp / "venv"
-    quiet = {"cwd": PROJECT_DIR, "check": True, "stdout": subprocess.DEVNULL, "timeout": 600}
-    subprocess.run([uv, "build", "--wheel", "--out-dir", str(dist), "-q"], **quiet)  # type: ignore[call-overload]  # noqa: S603
-    subprocess.run([uv, "venv", "-q", "--python", PYTHON, str(venv)], **quiet)  # type: ignore[call-overload]  # noqa: S603
+
+    def run_uv(*arguments: str) -> None:
+        subprocess.run(  # noqa: S603 - uv, fixed arguments
+            [uv, *arguments], cwd=PROJECT_DIR, check=True, stdout=subprocess.DEVNULL, timeout=600
+        )
+
+    run_uv("build", "--wheel", "--out-dir", str(dist), "-q")
+    run_uv("venv", "-q", "--python", PYTHON, str(venv))
     (wheel,) = dist.glob("*.whl")
     python = str(venv / "bin" / "python")
-    subprocess.run(  # type: ignore[call-overload]  # noqa: S603 - uv, fixed arguments
-        [uv, "pip", "install", "-q", "--python", python, "--compile-bytecode", f"{wheel}[sandbox]"],
-        **quiet,
-    )
+    run_uv("pip", "install", "-q", "--python", python, "--compile-bytecode", f"{wheel}[sandbox]")
     return python, str(venv / "bin" / "logscale-fleet")
 
 

@@ -336,11 +336,3 @@ def test_lost_days_show_set_and_default(cli: Run, server: ThreadedSandbox) -> No
     for bad in (("--set", "0"), ("--set", "3651"), ("--set", "x"), ("--set", "5", "--default")):
         assert cli("collectors", "lost-days", *bad).code == 2, bad
     assert cli("-o", "json", "collectors", "lost-days").json() == {"lostCollectorDays": default}
-
-
-def test_the_cli_choices_match_the_library() -> None:
-    from logscale_fleet.cli import collector_commands
-    from logscale_fleet.resources import collectors
-
-    assert collector_commands.DEBUG_LEVELS == collectors.DEBUG_LEVELS
-    assert collector_commands.MAX_LOST_DAYS == collectors.MAX_LOST_DAYS

@@ -82,13 +82,12 @@ class _LoggingClient(Client):
             return await super().execute(query, operation_name, variables, **kwargs)
         started = time.perf_counter()
         response = await super().execute(query, operation_name, variables, **kwargs)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug(
-                "%s -> HTTP %s in %.1f ms",
-                operation_name,
-                response.status_code,
-                (time.perf_counter() - started) * 1000,
-            )
+        log.debug(
+            "%s -> HTTP %s in %.1f ms",
+            operation_name,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
         return response
 
 

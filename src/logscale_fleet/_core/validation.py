@@ -9,6 +9,10 @@ from logscale_fleet.errors import InvalidInputError
 
 MAX_NAME_LENGTH = 255
 MAX_ID_LENGTH = 1024
+# Collector settings the library checks and the CLI offers as choices (one definition for both;
+# this module is light enough for the CLI to import while it builds its parser).
+DEBUG_LEVELS = ("trace", "debug", "info", "warn", "error")
+MAX_LOST_DAYS = 3650
 
 
 def _control_character(value: str) -> str | None:

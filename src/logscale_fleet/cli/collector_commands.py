@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from logscale_fleet._core.validation import DEBUG_LEVELS, MAX_LOST_DAYS
 from logscale_fleet.cli.exit_codes import NOT_FOUND, NotFound, UsageError
 from logscale_fleet.cli.options import leaf_options
 from logscale_fleet.cli.output import Output, notice, printable, shown_input
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
     from logscale_fleet.client import FleetClient
 
 OS_CHOICES = ("linux", "windows", "macos", "unknown")
-# Kept in step with logscale_fleet.resources.collectors (a test compares them); not imported
-# from there, so building the parser does not load the client.
-DEBUG_LEVELS = ("trace", "debug", "info", "warn", "error")
-MAX_LOST_DAYS = 3650
 
 
 def register(commands: Any) -> None:

@@ -50,13 +50,10 @@ PAGE_SIZE = 200
 DEFAULT_WAIT = 60.0
 # Ids sent in one bulk request; more are sent in several.
 BULK_SIZE = 500
-MAX_LOST_DAYS = 3650
 
 Status = Literal["ok", "error"]
 OperatingSystem = Literal["linux", "windows", "macos", "unknown"]
 SortBy = Literal["hostname", "system", "version", "last_activity", "config", "ingest"]
-
-DEBUG_LEVELS = ("trace", "debug", "info", "warn", "error")
 
 
 class Collectors:
@@ -298,7 +295,9 @@ class Collectors:
         masked in every error), at `level`, to `url`/`repository` when given."""
         validation.check_id(collector_id, "collector_id")
         validation.check_id(token, "token")
-        level = validation.check_choice(level, "level", {name: name for name in DEBUG_LEVELS})
+        level = validation.check_choice(
+            level, "level", {name: name for name in validation.DEBUG_LEVELS}
+        )
         result: EnableLogCollectorInstanceDebugLogging = await self._executor.run(
             "EnableLogCollectorInstanceDebugLogging",
             timeout=timeout,
@@ -345,9 +344,13 @@ class Collectors:
     ) -> bool:
         """Set the lost-collector days; None restores LogScale's default."""
         if days is not None and (
-            isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_LOST_DAYS
+            isinstance(days, bool)
+            or not isinstance(days, int)
+            or not 1 <= days <= validation.MAX_LOST_DAYS
         ):
-            raise InvalidInputError("days", f"must be a whole number from 1 to {MAX_LOST_DAYS}")
+            raise InvalidInputError(
+                "days", f"must be a whole number from 1 to {validation.MAX_LOST_DAYS}"
+            )
         result: SetLostCollectorDays = await self._executor.run(
             "SetLostCollectorDays", timeout=timeout, max_retries=max_retries, days=days
         )
