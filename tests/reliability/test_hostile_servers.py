@@ -65,3 +65,18 @@ async def test_hostile_answers_fail_cleanly_and_in_time(
     # The total limit of one attempt is pool + connect + write + read = 4 x 0.5 s.
     assert elapsed < 4 * timeout + 1.0
     assert peak < 32 * 1024 * 1024
+
+
+async def test_a_per_call_timeout_bounds_the_attempt_on_either_wire_path(
+    backend: HttpBackend,
+) -> None:
+    # The client's own limit (60 s) would let the drip run to its end; the per-call one must
+    # stop it, on aiohttp through the transport's own deadline timer, on httpx through ours.
+    with hostile.hostile_server(hostile.slow_drip) as url:
+        async with FleetClient(url, "t", timeout=60, max_retries=0, http_backend=backend) as fleet:
+            started = time.monotonic()
+            with pytest.raises(TimeoutError, match=r"total limit of 1\.2 s") as caught:
+                await fleet.install_tokens.list(timeout=0.3)
+            elapsed = time.monotonic() - started
+    assert caught.value.request_sent is True
+    assert 1.2 <= elapsed < 1.2 + 1.0

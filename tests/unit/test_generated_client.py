@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pydantic
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_httpx import HTTPXMock
 
 from logscale_graphql import Client
@@ -271,7 +273,20 @@ async def test_the_body_is_the_compact_json_of_query_name_and_variables(
     assert payload["variables"] == {"name": 'quote " and \u00e9', "configId": None}
     assert json.loads(second.content)["variables"] == {"name": "second"}
     assert json.loads(second.content)["query"] == payload["query"]
-    assert payload["query"] in base_client._ENCODED_DOCUMENTS
+    assert payload["operationName"] == "CreateFleetInstallToken"
+    assert (payload["query"], "CreateFleetInstallToken") in base_client._ENCODED_PREFIXES
+
+
+async def test_the_same_document_under_another_name_sends_that_name(
+    client: Client, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json={"data": {}}, is_reusable=True)
+    query = "query A { __typename } query B { __typename }"
+    for name in ("A", "B", None, "A"):
+        await client.execute(query, operation_name=name, variables={"v": 1})
+    sent = [json.loads(request.content) for request in httpx_mock.get_requests()]
+    assert [body["operationName"] for body in sent] == ["A", "B", None, "A"]
+    assert all(body["query"] == query and body["variables"] == {"v": 1} for body in sent)
 
 
 async def test_documents_of_its_own_callers_send_do_not_grow_the_cache_without_bound(
@@ -279,11 +294,39 @@ async def test_documents_of_its_own_callers_send_do_not_grow_the_cache_without_b
 ) -> None:
     from logscale_graphql import base_client
 
-    limit = base_client.MAX_ENCODED_DOCUMENTS
+    limit = base_client.MAX_ENCODED_PREFIXES
     httpx_mock.add_response(json={"data": {}}, is_reusable=True)
     for number in range(limit + 20):
         query = f"query Q{number} {{ __typename }}"
         response = await client.execute(query, operation_name=f"Q{number}")
         assert json.loads(httpx_mock.get_requests()[-1].content)["query"] == query
         assert response.status_code == 200
-    assert len(base_client._ENCODED_DOCUMENTS) <= limit
+    assert len(base_client._ENCODED_PREFIXES) <= limit
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+def test_the_kept_encoder_writes_what_json_dumps_writes(value: Any) -> None:
+    from logscale_graphql import base_client
+
+    expected = json.dumps(value, separators=(",", ":"), default=base_client._json_default)
+    assert base_client._dumps(value) == expected
+
+
+def test_the_kept_encoder_sends_models_by_alias_and_refuses_other_objects() -> None:
+    from logscale_graphql import base_client
+    from logscale_graphql.input_types import SearchFleetVersionFilter
+
+    model = SearchFleetVersionFilter.model_validate({"needsUpdate": True})
+    assert base_client._dumps({"v": [model]}) == '{"v":[{"needsUpdate":true}]}'
+    assert base_client._dumps({"v": [model]}) == json.dumps(
+        {"v": [model.model_dump(by_alias=True, exclude_unset=True)]}, separators=(",", ":")
+    )
+    with pytest.raises(TypeError, match="cannot send a object"):
+        base_client._dumps({"v": object()})

@@ -14,7 +14,8 @@ Keep it dependency-free apart from the standard library: the generated package m
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import json.encoder
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
@@ -96,24 +97,71 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot send a {type(value).__name__} as a GraphQL variable")
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), default=_json_default)
+def _compact_encoder() -> Callable[[Any], str]:
+    """json.dumps(value, separators=(",", ":"), default=_json_default), built once.
+
+    json.dumps with arguments builds a new encoder on every call, and even a kept JSONEncoder
+    builds its C encoder per call: together more than encoding a request's few variables.
+    The C encoder itself can be kept when it tracks no circular references (a circular value
+    then ends in RecursionError instead of ValueError). Where the C accelerator is missing
+    (another Python), the plain encoder does the same job.
+    """
+    plain = json.JSONEncoder(separators=(",", ":"), default=_json_default, check_circular=False)
+    make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if make_c_encoder is None:  # pragma: no cover - CPython has it
+        return plain.encode
+    encode_chunks = make_c_encoder(
+        None,  # markers: no circular-reference tracking
+        _json_default,
+        json.encoder.encode_basestring_ascii,
+        None,  # indent
+        ":",
+        ",",
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan, as json.dumps
+    )
+
+    def encode(value: Any) -> str:
+        return "".join(encode_chunks(value, 0))
+
+    return encode
 
 
-# The documents are constants of the generated methods, a few KB each with their fragments:
-# escaping one for JSON on every call cost more than the rest of the request body.
-_ENCODED_DOCUMENTS: dict[str, str] = {}
-MAX_ENCODED_DOCUMENTS = 256  # callers of `execute` with documents of their own: stay bounded
+_dumps = _compact_encoder()
+
+# The documents and names are constants of the generated methods, the documents a few KB each
+# with their fragments: escaping them for JSON on every call cost more than the variables.
+_ENCODED_PREFIXES: dict[tuple[str, str | None], str] = {}
+MAX_ENCODED_PREFIXES = 256  # callers of `execute` with documents of their own: stay bounded
 
 
-def _encoded_document(query: str) -> str:
-    """`{"query":<query as JSON>,"operationName":` - the request body up to the name."""
-    encoded = _ENCODED_DOCUMENTS.get(query)
+def _encoded_prefix(query: str, operation_name: str | None) -> str:
+    """`{"query":...,"operationName":...,"variables":` - the request body up to the variables."""
+    key = (query, operation_name)
+    encoded = _ENCODED_PREFIXES.get(key)
     if encoded is None:
-        encoded = '{"query":' + _dumps(query) + ',"operationName":'
-        if len(_ENCODED_DOCUMENTS) < MAX_ENCODED_DOCUMENTS:
-            _ENCODED_DOCUMENTS[query] = encoded
+        encoded = (
+            '{"query":' + _dumps(query) + ',"operationName":' + _dumps(operation_name)
+        ) + ',"variables":'
+        if len(_ENCODED_PREFIXES) < MAX_ENCODED_PREFIXES:
+            _ENCODED_PREFIXES[key] = encoded
     return encoded
+
+
+_DEFAULT_HEADERS: dict[str | None, dict[str, str]] = {}
+
+
+def _default_headers(operation_name: str | None) -> dict[str, str]:
+    """The headers every request of this operation carries (not to be modified: shared)."""
+    headers = _DEFAULT_HEADERS.get(operation_name)
+    if headers is None:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if operation_name:
+            headers[OPERATION_HEADER] = operation_name
+        if len(_DEFAULT_HEADERS) < MAX_ENCODED_PREFIXES:
+            _DEFAULT_HEADERS[operation_name] = headers
+    return headers
 
 
 class FleetBaseClient:
@@ -139,24 +187,20 @@ class FleetBaseClient:
         variables: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Response:
-        sent_variables = {
-            name: value for name, value in (variables or {}).items() if value is not UNSET
-        }
-        defaults = {"Content-Type": "application/json", "Accept": "application/json"}
-        if operation_name:
-            defaults[OPERATION_HEADER] = operation_name
+        sent_variables = variables or {}
+        for value in sent_variables.values():
+            if value is UNSET:  # only then a copy without the unset ones
+                sent_variables = {n: v for n, v in sent_variables.items() if v is not UNSET}
+                break
         # The caller's headers (Authorization among them) stay in the caller's object, whose repr
         # is masked; the merged dict only exists as an argument, never as a local of this frame.
         extra = kwargs.pop("headers", None)
-        body = (
-            _encoded_document(query)
-            + _dumps(operation_name)
-            + ',"variables":'
-            + _dumps(sent_variables)
-            + "}"
-        ).encode()
+        body = (_encoded_prefix(query, operation_name) + _dumps(sent_variables) + "}").encode()
         response: Response = await self.http_client.post(
-            self.url, content=body, headers=_merged(defaults, extra), **kwargs
+            self.url,
+            content=body,
+            headers=_merged(_default_headers(operation_name), extra),
+            **kwargs,
         )
         return response
 

@@ -9,8 +9,9 @@ and turns aiohttp's exceptions into httpx's, so error mapping stays in one place
 from __future__ import annotations
 
 import asyncio
+import math
 import ssl
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from typing import Any
 
 import aiohttp
@@ -55,6 +56,9 @@ class AiohttpResponse:
 
 
 class AiohttpClient:
+    # Each attempt's total deadline is aiohttp's `total` timeout (the executor adds none).
+    enforces_attempt_deadline = True
+
     def __init__(
         self,
         *,
@@ -71,14 +75,19 @@ class AiohttpClient:
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
 
-    def _client_timeout(self, timeout: httpx.Timeout | None) -> aiohttp.ClientTimeout:
-        connect = self._timeouts.connect
-        read = self._timeouts.read
-        if timeout is not None:
-            connect = timeout.connect or connect
-            read = timeout.read or read
+    @staticmethod
+    def _client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
         return aiohttp.ClientTimeout(
-            total=None, connect=self._timeouts.pool + connect, sock_connect=connect, sock_read=read
+            # The attempt's deadline. aiohttp cancels the request when it passes and raises a
+            # bare TimeoutError, which the executor reports as the total limit.
+            total=timeouts.total,
+            # Waiting for a pooled connection plus opening one; aiohttp times it only when no
+            # pooled connection is free.
+            connect=timeouts.pool + timeouts.connect,
+            sock_connect=timeouts.connect,
+            sock_read=timeouts.read,
+            # aiohttp rounds deadlines of 5 s and more up to a whole second; ours are exact.
+            ceil_threshold=math.inf,
         )
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -93,26 +102,28 @@ class AiohttpClient:
                 keepalive_timeout=KEEPALIVE_SECONDS,
             )
             self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._client_timeout(None), auto_decompress=True
+                connector=connector,
+                timeout=self._client_timeout(self._timeouts),
+                auto_decompress=True,
             )
         return self._session
 
-    async def post(
+    def post(
         self,
         url: str,
         *,
         content: bytes,
         headers: Mapping[str, str],
-        timeout: httpx.Timeout | None = None,
-    ) -> AiohttpResponse:
-        # Sealed, and the plain names dropped: a traceback that captures locals (pytest -l,
-        # Sentry) must not show the Authorization header or the body (install tokens).
-        sealed = _Sealed(headers, content)
-        del headers, content
-        return await self._send("POST", url, sealed, timeout)
+        timeout: Timeouts | None = None,
+    ) -> Coroutine[Any, Any, AiohttpResponse]:
+        """The request, to await. A plain function: its frame is gone before the request
+        starts, so no traceback's locals (pytest -l, Sentry) can show the Authorization header
+        or the body (install tokens) from here, and no resume of the request passes through it.
+        """
+        return self._send("POST", url, _Sealed(headers, content), timeout)
 
     async def _send(
-        self, method: str, url: str, sealed: _Sealed, timeout: httpx.Timeout | None
+        self, method: str, url: str, sealed: _Sealed, timeout: Timeouts | None
     ) -> AiohttpResponse:
         session = self._get_session()
         options: dict[str, Any] = {}
@@ -133,7 +144,11 @@ class AiohttpClient:
                 body = await _read_capped(answer)
                 return AiohttpResponse(answer.status, answer.headers, body)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            failure = _translated(exc)
+            if type(exc) is asyncio.TimeoutError:
+                # The total timer (its phase timers raise subclasses): the executor's to report.
+                failure: BaseException = asyncio.TimeoutError()
+            else:
+                failure = _translated(exc)
         # Raised outside the handler, so the httpx error neither chains nor keeps as context
         # the aiohttp one, whose request_info holds the request headers (the Bearer token).
         raise failure

@@ -10,7 +10,7 @@ import logging
 import random
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from typing import Any, Protocol, TypeVar
 
 from logscale_fleet._core.error_mapping import error_from_exception
@@ -36,7 +36,13 @@ MAX_RETRIES_LIMIT = 10
 
 
 class HttpClient(Protocol):
-    """What FleetClient needs of an HTTP client you pass (an `httpx.AsyncClient` fits)."""
+    """What FleetClient needs of an HTTP client you pass (an `httpx.AsyncClient` fits).
+
+    A client that sets `enforces_attempt_deadline = True` (the aiohttp adapter) takes each
+    attempt's whole deadline on itself: `post` then gets the attempt's `Timeouts` as `timeout`
+    and must raise a bare `TimeoutError` when their `total` runs out. Any other client gets an
+    `httpx.Timeout` for a per-call timeout, and the executor enforces the total around it.
+    """
 
     async def post(self, url: str, *, content: bytes, headers: Mapping[str, str]) -> Any: ...
 
@@ -69,7 +75,8 @@ class RequestHeaders:
 
 
 class _LoggingClient(Client):
-    """The generated client, logging each HTTP exchange (operation, status, duration only)."""
+    """The generated client, logging each HTTP exchange (operation, status, duration only);
+    used while DEBUG is on for this package's logger."""
 
     async def execute(
         self,
@@ -78,8 +85,6 @@ class _LoggingClient(Client):
         variables: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Any:
-        if not log.isEnabledFor(logging.DEBUG):
-            return await super().execute(query, operation_name, variables, **kwargs)
         started = time.perf_counter()
         response = await super().execute(query, operation_name, variables, **kwargs)
         log.debug(
@@ -98,7 +103,13 @@ class Executor:
         self.settings = settings
         self.http_client = http_client
         self.headers = headers
-        self.client = _LoggingClient(settings.graphql_url, http_client)
+        self.client = Client(settings.graphql_url, http_client)
+        # Chosen per call, so logging configured after the client still logs; the plain one
+        # spares every other call the subclass's extra frame.
+        self._logging_client = _LoggingClient(settings.graphql_url, http_client)
+        # aiohttp runs a deadline timer for every request anyway; a second one of ours around
+        # it cost more per call than the rest of the executor (bench/aiohttp_layers.py).
+        self._transport_deadline = getattr(http_client, "enforces_attempt_deadline", False) is True
         self.retry = RetryPolicy(max_retries=settings.max_retries)
         self.closed = False
         # Named in IncompatibleServerError messages; None where a URL would mean nothing.
@@ -112,22 +123,23 @@ class Executor:
     def __repr__(self) -> str:
         return f"Executor(url={self.settings.graphql_url!r})"
 
-    async def run(
+    def run(
         self,
         operation: str,
         *,
         timeout: float | Timeouts | None = None,
         max_retries: int | None = None,
         **arguments: Any,
-    ) -> Any:
-        """Send `operation` through its generated method (found through the registry)."""
+    ) -> Coroutine[Any, Any, Any]:
+        """Send `operation` through its generated method (found through the registry); await
+        the result. A plain function handing over `call`'s coroutine: one frame less for every
+        resume of every request."""
         method = lookup(operation).method
         if method is None:
             raise LookupError(f"{operation} has no generated method; use Executor.call")
-        send: Callable[..., Awaitable[Any]] = getattr(self.client, method)
-        return await self.call(
-            operation, send, timeout=timeout, max_retries=max_retries, **arguments
-        )
+        client = self._logging_client if log.isEnabledFor(logging.DEBUG) else self.client
+        send: Callable[..., Awaitable[Any]] = getattr(client, method)
+        return self.call(operation, send, timeout=timeout, max_retries=max_retries, **arguments)
 
     async def call(
         self,
@@ -151,7 +163,7 @@ class Executor:
             except ConfigurationError as exc:
                 # A per-call argument: bad input to this call, not a broken configuration.
                 raise InvalidInputError("timeout", exc.message) from None
-            options["timeout"] = httpx_timeout(timeouts)
+            options["timeout"] = timeouts if self._transport_deadline else httpx_timeout(timeouts)
         policy = self.retry
         if max_retries is not None:
             policy = RetryPolicy(max_retries=_validate_retries(max_retries))
@@ -159,6 +171,8 @@ class Executor:
         while True:
             attempt_started = time.monotonic()
             try:
+                if self._transport_deadline:
+                    return await send(**arguments, **options)
                 return await _within(timeouts.total, send(**arguments, **options))
             except Exception as exc:
                 if type(exc) in (asyncio.TimeoutError, builtins.TimeoutError):
