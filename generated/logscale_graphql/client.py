@@ -2,6 +2,7 @@
 # Source: queries
 
 from datetime import datetime
+from importlib import import_module
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .base_client import FleetBaseClient
@@ -79,6 +80,19 @@ if TYPE_CHECKING:
     from .update_log_collector_group_wanted_version import (
         UpdateLogCollectorGroupWantedVersion,
     )
+_RESULT_TYPES: dict[str, Any] = {}
+
+
+def _result_type(path: str) -> Any:
+    """The result model at `path` (".module:Name"), imported on first use and kept: an import
+    statement in every call cost more than the rest of the method's own work."""
+    try:
+        return _RESULT_TYPES[path]
+    except KeyError:
+        module, name = path.split(":")
+        found = getattr(import_module(module, __package__), name)
+        _RESULT_TYPES[path] = found
+        return found
 
 
 def gql(q: str) -> str:
@@ -105,8 +119,7 @@ class Client(FleetBaseClient):
         limit: Union[Optional[int], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "SearchFleet":
-        from .search_fleet import SearchFleet
-
+        result_model: type[SearchFleet] = _result_type(".search_fleet:SearchFleet")
         query = gql("""
             query SearchFleet($searchFilter: String, $configIdFilter: String, $groupIdsFilter: [String!], $statusFilter: SearchFleetStatusFilter, $versionFilter: SearchFleetVersionFilter, $osFilter: SearchFleetOsFilter, $isLiveFilter: Boolean, $inactiveFilter: Boolean, $queryState: String, $sortBy: Fleet__SortBy, $orderBy: OrderBy, $skip: Int, $limit: Int) {
               searchFleet(
@@ -196,7 +209,7 @@ class Client(FleetBaseClient):
             query=query, operation_name="SearchFleet", variables=variables, **kwargs
         )
         data = self.get_data(response)
-        return SearchFleet.model_validate(data)
+        return result_model.model_validate(data)
 
     async def get_log_collector_details(
         self,
@@ -204,8 +217,9 @@ class Client(FleetBaseClient):
         is_live: Union[Optional[bool], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "GetLogCollectorDetails":
-        from .get_log_collector_details import GetLogCollectorDetails
-
+        result_model: type[GetLogCollectorDetails] = _result_type(
+            ".get_log_collector_details:GetLogCollectorDetails"
+        )
         query = gql("""
             query GetLogCollectorDetails($machineId: String!, $isLive: Boolean) {
               getLogCollectorDetails(machineId: $machineId, isLive: $isLive) {
@@ -254,7 +268,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return GetLogCollectorDetails.model_validate(data)
+        return result_model.model_validate(data)
 
     async def assign_log_collector_configuration(
         self,
@@ -262,8 +276,9 @@ class Client(FleetBaseClient):
         config_id: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "AssignLogCollectorConfiguration":
-        from .assign_log_collector_configuration import AssignLogCollectorConfiguration
-
+        result_model: type[AssignLogCollectorConfiguration] = _result_type(
+            ".assign_log_collector_configuration:AssignLogCollectorConfiguration"
+        )
         query = gql("""
             mutation AssignLogCollectorConfiguration($id: String!, $configId: String) {
               assignLogCollectorConfiguration(id: $id, configId: $configId)
@@ -277,7 +292,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return AssignLogCollectorConfiguration.model_validate(data)
+        return result_model.model_validate(data)
 
     async def assign_log_collectors_to_configuration(
         self,
@@ -285,10 +300,9 @@ class Client(FleetBaseClient):
         config_id: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "AssignLogCollectorsToConfiguration":
-        from .assign_log_collectors_to_configuration import (
-            AssignLogCollectorsToConfiguration,
+        result_model: type[AssignLogCollectorsToConfiguration] = _result_type(
+            ".assign_log_collectors_to_configuration:AssignLogCollectorsToConfiguration"
         )
-
         query = gql("""
             mutation AssignLogCollectorsToConfiguration($ids: [String!], $configId: String) {
               assignLogCollectorsToConfiguration(ids: $ids, configId: $configId) {
@@ -310,13 +324,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return AssignLogCollectorsToConfiguration.model_validate(data)
+        return result_model.model_validate(data)
 
     async def unenroll_log_collectors(
         self, ids: Union[Optional[list[str]], "UnsetType"] = UNSET, **kwargs: Any
     ) -> "UnenrollLogCollectors":
-        from .unenroll_log_collectors import UnenrollLogCollectors
-
+        result_model: type[UnenrollLogCollectors] = _result_type(
+            ".unenroll_log_collectors:UnenrollLogCollectors"
+        )
         query = gql("""
             mutation UnenrollLogCollectors($ids: [String!]) {
               unenrollLogCollectors(ids: $ids) {
@@ -338,7 +353,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UnenrollLogCollectors.model_validate(data)
+        return result_model.model_validate(data)
 
     async def set_wanted_log_collector_version(
         self,
@@ -347,8 +362,9 @@ class Client(FleetBaseClient):
         time_of_update: Union[Optional[datetime], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "SetWantedLogCollectorVersion":
-        from .set_wanted_log_collector_version import SetWantedLogCollectorVersion
-
+        result_model: type[SetWantedLogCollectorVersion] = _result_type(
+            ".set_wanted_log_collector_version:SetWantedLogCollectorVersion"
+        )
         query = gql("""
             mutation SetWantedLogCollectorVersion($id: String!, $version: String, $timeOfUpdate: DateTime) {
               setWantedLogCollectorVersion(
@@ -370,7 +386,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return SetWantedLogCollectorVersion.model_validate(data)
+        return result_model.model_validate(data)
 
     async def enable_log_collector_instance_debug_logging(
         self,
@@ -381,10 +397,9 @@ class Client(FleetBaseClient):
         repository_name: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "EnableLogCollectorInstanceDebugLogging":
-        from .enable_log_collector_instance_debug_logging import (
-            EnableLogCollectorInstanceDebugLogging,
+        result_model: type[EnableLogCollectorInstanceDebugLogging] = _result_type(
+            ".enable_log_collector_instance_debug_logging:EnableLogCollectorInstanceDebugLogging"
         )
-
         query = gql("""
             mutation EnableLogCollectorInstanceDebugLogging($id: String!, $token: String!, $level: String!, $url: String, $repositoryName: String) {
               enableLogCollectorInstanceDebugLogging(
@@ -410,15 +425,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return EnableLogCollectorInstanceDebugLogging.model_validate(data)
+        return result_model.model_validate(data)
 
     async def disable_log_collector_instance_debug_logging(
         self, id: str, **kwargs: Any
     ) -> "DisableLogCollectorInstanceDebugLogging":
-        from .disable_log_collector_instance_debug_logging import (
-            DisableLogCollectorInstanceDebugLogging,
+        result_model: type[DisableLogCollectorInstanceDebugLogging] = _result_type(
+            ".disable_log_collector_instance_debug_logging:DisableLogCollectorInstanceDebugLogging"
         )
-
         query = gql("""
             mutation DisableLogCollectorInstanceDebugLogging($id: String!) {
               disableLogCollectorInstanceDebugLogging(id: $id)
@@ -432,11 +446,12 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return DisableLogCollectorInstanceDebugLogging.model_validate(data)
+        return result_model.model_validate(data)
 
     async def get_lost_collector_days(self, **kwargs: Any) -> "GetLostCollectorDays":
-        from .get_lost_collector_days import GetLostCollectorDays
-
+        result_model: type[GetLostCollectorDays] = _result_type(
+            ".get_lost_collector_days:GetLostCollectorDays"
+        )
         query = gql("""
             query GetLostCollectorDays {
               getLostCollectorDays
@@ -450,13 +465,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return GetLostCollectorDays.model_validate(data)
+        return result_model.model_validate(data)
 
     async def set_lost_collector_days(
         self, days: Union[Optional[int], "UnsetType"] = UNSET, **kwargs: Any
     ) -> "SetLostCollectorDays":
-        from .set_lost_collector_days import SetLostCollectorDays
-
+        result_model: type[SetLostCollectorDays] = _result_type(
+            ".set_lost_collector_days:SetLostCollectorDays"
+        )
         query = gql("""
             mutation SetLostCollectorDays($days: Int) {
               setLostCollectorDays(days: $days)
@@ -470,13 +486,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return SetLostCollectorDays.model_validate(data)
+        return result_model.model_validate(data)
 
     async def log_collector_configuration(
         self, id: str, **kwargs: Any
     ) -> "LogCollectorConfiguration":
-        from .log_collector_configuration import LogCollectorConfiguration
-
+        result_model: type[LogCollectorConfiguration] = _result_type(
+            ".log_collector_configuration:LogCollectorConfiguration"
+        )
         query = gql("""
             query LogCollectorConfiguration($id: String!) {
               logCollectorConfiguration(id: $id) {
@@ -507,7 +524,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return LogCollectorConfiguration.model_validate(data)
+        return result_model.model_validate(data)
 
     async def search_log_collector_configurations(
         self,
@@ -518,10 +535,9 @@ class Client(FleetBaseClient):
         order_by: Union[Optional["OrderBy"], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "SearchLogCollectorConfigurations":
-        from .search_log_collector_configurations import (
-            SearchLogCollectorConfigurations,
+        result_model: type[SearchLogCollectorConfigurations] = _result_type(
+            ".search_log_collector_configurations:SearchLogCollectorConfigurations"
         )
-
         query = gql("""
             query SearchLogCollectorConfigurations($searchFilter: String, $skip: Int, $limit: Int, $sortBy: FleetConfiguration__SortBy, $orderBy: OrderBy) {
               searchLogCollectorConfigurations(
@@ -567,13 +583,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return SearchLogCollectorConfigurations.model_validate(data)
+        return result_model.model_validate(data)
 
     async def create_log_collector_configuration(
         self, name: str, draft: Union[Optional[str], "UnsetType"] = UNSET, **kwargs: Any
     ) -> "CreateLogCollectorConfiguration":
-        from .create_log_collector_configuration import CreateLogCollectorConfiguration
-
+        result_model: type[CreateLogCollectorConfiguration] = _result_type(
+            ".create_log_collector_configuration:CreateLogCollectorConfiguration"
+        )
         query = gql("""
             mutation CreateLogCollectorConfiguration($name: String!, $draft: String) {
               createLogCollectorConfiguration(name: $name, draft: $draft) {
@@ -604,15 +621,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return CreateLogCollectorConfiguration.model_validate(data)
+        return result_model.model_validate(data)
 
     async def update_draft_log_collector_configuration(
         self, id: str, draft: Union[Optional[str], "UnsetType"] = UNSET, **kwargs: Any
     ) -> "UpdateDraftLogCollectorConfiguration":
-        from .update_draft_log_collector_configuration import (
-            UpdateDraftLogCollectorConfiguration,
+        result_model: type[UpdateDraftLogCollectorConfiguration] = _result_type(
+            ".update_draft_log_collector_configuration:UpdateDraftLogCollectorConfiguration"
         )
-
         query = gql("""
             mutation UpdateDraftLogCollectorConfiguration($id: String!, $draft: String) {
               updateDraftLogCollectorConfiguration(id: $id, draft: $draft) {
@@ -643,7 +659,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UpdateDraftLogCollectorConfiguration.model_validate(data)
+        return result_model.model_validate(data)
 
     async def publish_log_collector_configuration(
         self,
@@ -652,10 +668,9 @@ class Client(FleetBaseClient):
         yaml: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "PublishLogCollectorConfiguration":
-        from .publish_log_collector_configuration import (
-            PublishLogCollectorConfiguration,
+        result_model: type[PublishLogCollectorConfiguration] = _result_type(
+            ".publish_log_collector_configuration:PublishLogCollectorConfiguration"
         )
-
         query = gql("""
             mutation PublishLogCollectorConfiguration($id: String!, $yaml: String, $currentVersion: Int!) {
               publishLogCollectorConfiguration(
@@ -694,15 +709,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return PublishLogCollectorConfiguration.model_validate(data)
+        return result_model.model_validate(data)
 
     async def update_log_collector_configuration_name(
         self, config_id: str, name: str, **kwargs: Any
     ) -> "UpdateLogCollectorConfigurationName":
-        from .update_log_collector_configuration_name import (
-            UpdateLogCollectorConfigurationName,
+        result_model: type[UpdateLogCollectorConfigurationName] = _result_type(
+            ".update_log_collector_configuration_name:UpdateLogCollectorConfigurationName"
         )
-
         query = gql("""
             mutation UpdateLogCollectorConfigurationName($configId: String!, $name: String!) {
               updateLogCollectorConfigurationName(configId: $configId, name: $name) {
@@ -733,7 +747,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UpdateLogCollectorConfigurationName.model_validate(data)
+        return result_model.model_validate(data)
 
     async def update_log_collector_configuration_description(
         self,
@@ -741,10 +755,9 @@ class Client(FleetBaseClient):
         description: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "UpdateLogCollectorConfigurationDescription":
-        from .update_log_collector_configuration_description import (
-            UpdateLogCollectorConfigurationDescription,
+        result_model: type[UpdateLogCollectorConfigurationDescription] = _result_type(
+            ".update_log_collector_configuration_description:UpdateLogCollectorConfigurationDescription"
         )
-
         query = gql("""
             mutation UpdateLogCollectorConfigurationDescription($configId: String!, $description: String) {
               updateLogCollectorConfigurationDescription(
@@ -781,13 +794,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UpdateLogCollectorConfigurationDescription.model_validate(data)
+        return result_model.model_validate(data)
 
     async def delete_log_collector_configuration(
         self, config_id: str, version_id: int, **kwargs: Any
     ) -> "DeleteLogCollectorConfiguration":
-        from .delete_log_collector_configuration import DeleteLogCollectorConfiguration
-
+        result_model: type[DeleteLogCollectorConfiguration] = _result_type(
+            ".delete_log_collector_configuration:DeleteLogCollectorConfiguration"
+        )
         query = gql("""
             mutation DeleteLogCollectorConfiguration($configId: String!, $versionId: Int!) {
               deleteLogCollectorConfiguration(configId: $configId, versionId: $versionId)
@@ -801,15 +815,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return DeleteLogCollectorConfiguration.model_validate(data)
+        return result_model.model_validate(data)
 
     async def start_log_collector_configuration_test(
         self, config_id: str, collector_ids: list[str], **kwargs: Any
     ) -> "StartLogCollectorConfigurationTest":
-        from .start_log_collector_configuration_test import (
-            StartLogCollectorConfigurationTest,
+        result_model: type[StartLogCollectorConfigurationTest] = _result_type(
+            ".start_log_collector_configuration_test:StartLogCollectorConfigurationTest"
         )
-
         query = gql("""
             mutation StartLogCollectorConfigurationTest($configId: String!, $collectorIds: [String!]!) {
               startLogCollectorConfigurationTest(
@@ -836,15 +849,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return StartLogCollectorConfigurationTest.model_validate(data)
+        return result_model.model_validate(data)
 
     async def add_to_log_collector_configuration_test(
         self, config_id: str, collector_ids: list[str], **kwargs: Any
     ) -> "AddToLogCollectorConfigurationTest":
-        from .add_to_log_collector_configuration_test import (
-            AddToLogCollectorConfigurationTest,
+        result_model: type[AddToLogCollectorConfigurationTest] = _result_type(
+            ".add_to_log_collector_configuration_test:AddToLogCollectorConfigurationTest"
         )
-
         query = gql("""
             mutation AddToLogCollectorConfigurationTest($configId: String!, $collectorIds: [String!]!) {
               addToLogCollectorConfigurationTest(
@@ -871,15 +883,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return AddToLogCollectorConfigurationTest.model_validate(data)
+        return result_model.model_validate(data)
 
     async def remove_from_log_collector_configuration_test(
         self, config_id: str, collector_ids: list[str], **kwargs: Any
     ) -> "RemoveFromLogCollectorConfigurationTest":
-        from .remove_from_log_collector_configuration_test import (
-            RemoveFromLogCollectorConfigurationTest,
+        result_model: type[RemoveFromLogCollectorConfigurationTest] = _result_type(
+            ".remove_from_log_collector_configuration_test:RemoveFromLogCollectorConfigurationTest"
         )
-
         query = gql("""
             mutation RemoveFromLogCollectorConfigurationTest($configId: String!, $collectorIds: [String!]!) {
               removeFromLogCollectorConfigurationTest(
@@ -906,15 +917,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return RemoveFromLogCollectorConfigurationTest.model_validate(data)
+        return result_model.model_validate(data)
 
     async def stop_log_collector_configuration_test(
         self, config_id: str, **kwargs: Any
     ) -> "StopLogCollectorConfigurationTest":
-        from .stop_log_collector_configuration_test import (
-            StopLogCollectorConfigurationTest,
+        result_model: type[StopLogCollectorConfigurationTest] = _result_type(
+            ".stop_log_collector_configuration_test:StopLogCollectorConfigurationTest"
         )
-
         query = gql("""
             mutation StopLogCollectorConfigurationTest($configId: String!) {
               stopLogCollectorConfigurationTest(configId: $configId) {
@@ -935,13 +945,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return StopLogCollectorConfigurationTest.model_validate(data)
+        return result_model.model_validate(data)
 
     async def log_collector_merged_configuration(
         self, config_ids: list[str], **kwargs: Any
     ) -> "LogCollectorMergedConfiguration":
-        from .log_collector_merged_configuration import LogCollectorMergedConfiguration
-
+        result_model: type[LogCollectorMergedConfiguration] = _result_type(
+            ".log_collector_merged_configuration:LogCollectorMergedConfiguration"
+        )
         query = gql("""
             query LogCollectorMergedConfiguration($configIds: [String!]!) {
               logCollectorMergedConfiguration(configIds: $configIds) {
@@ -963,7 +974,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return LogCollectorMergedConfiguration.model_validate(data)
+        return result_model.model_validate(data)
 
     async def search_log_collector_groups(
         self,
@@ -974,8 +985,9 @@ class Client(FleetBaseClient):
         order_by: Union[Optional["OrderBy"], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "SearchLogCollectorGroups":
-        from .search_log_collector_groups import SearchLogCollectorGroups
-
+        result_model: type[SearchLogCollectorGroups] = _result_type(
+            ".search_log_collector_groups:SearchLogCollectorGroups"
+        )
         query = gql("""
             query SearchLogCollectorGroups($searchFilter: String, $skip: Int, $limit: Int, $sortBy: FleetGroups__SortBy, $orderBy: OrderBy) {
               searchLogCollectorGroups(
@@ -1025,7 +1037,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return SearchLogCollectorGroups.model_validate(data)
+        return result_model.model_validate(data)
 
     async def create_log_collector_group(
         self,
@@ -1034,8 +1046,9 @@ class Client(FleetBaseClient):
         config_ids: Union[Optional[list[str]], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "CreateLogCollectorGroup":
-        from .create_log_collector_group import CreateLogCollectorGroup
-
+        result_model: type[CreateLogCollectorGroup] = _result_type(
+            ".create_log_collector_group:CreateLogCollectorGroup"
+        )
         query = gql("""
             mutation CreateLogCollectorGroup($name: String!, $filter: String, $configIds: [String!]) {
               createLogCollectorGroup(name: $name, filter: $filter, configIds: $configIds) {
@@ -1074,13 +1087,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return CreateLogCollectorGroup.model_validate(data)
+        return result_model.model_validate(data)
 
     async def update_log_collector_group_name(
         self, id: str, name: str, **kwargs: Any
     ) -> "UpdateLogCollectorGroupName":
-        from .update_log_collector_group_name import UpdateLogCollectorGroupName
-
+        result_model: type[UpdateLogCollectorGroupName] = _result_type(
+            ".update_log_collector_group_name:UpdateLogCollectorGroupName"
+        )
         query = gql("""
             mutation UpdateLogCollectorGroupName($id: String!, $name: String!) {
               updateLogCollectorGroupName(id: $id, name: $name) {
@@ -1115,13 +1129,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UpdateLogCollectorGroupName.model_validate(data)
+        return result_model.model_validate(data)
 
     async def update_log_collector_group_filter(
         self, id: str, filter_: Union[Optional[str], "UnsetType"] = UNSET, **kwargs: Any
     ) -> "UpdateLogCollectorGroupFilter":
-        from .update_log_collector_group_filter import UpdateLogCollectorGroupFilter
-
+        result_model: type[UpdateLogCollectorGroupFilter] = _result_type(
+            ".update_log_collector_group_filter:UpdateLogCollectorGroupFilter"
+        )
         query = gql("""
             mutation UpdateLogCollectorGroupFilter($id: String!, $filter: String) {
               updateLogCollectorGroupFilter(id: $id, filter: $filter) {
@@ -1156,7 +1171,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UpdateLogCollectorGroupFilter.model_validate(data)
+        return result_model.model_validate(data)
 
     async def update_log_collector_group_config_ids(
         self,
@@ -1164,10 +1179,9 @@ class Client(FleetBaseClient):
         config_ids: Union[Optional[list[str]], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "UpdateLogCollectorGroupConfigIds":
-        from .update_log_collector_group_config_ids import (
-            UpdateLogCollectorGroupConfigIds,
+        result_model: type[UpdateLogCollectorGroupConfigIds] = _result_type(
+            ".update_log_collector_group_config_ids:UpdateLogCollectorGroupConfigIds"
         )
-
         query = gql("""
             mutation UpdateLogCollectorGroupConfigIds($id: String!, $configIds: [String!]) {
               updateLogCollectorGroupConfigIds(id: $id, configIds: $configIds) {
@@ -1202,7 +1216,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UpdateLogCollectorGroupConfigIds.model_validate(data)
+        return result_model.model_validate(data)
 
     async def update_log_collector_group_wanted_version(
         self,
@@ -1210,10 +1224,9 @@ class Client(FleetBaseClient):
         wanted_version: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "UpdateLogCollectorGroupWantedVersion":
-        from .update_log_collector_group_wanted_version import (
-            UpdateLogCollectorGroupWantedVersion,
+        result_model: type[UpdateLogCollectorGroupWantedVersion] = _result_type(
+            ".update_log_collector_group_wanted_version:UpdateLogCollectorGroupWantedVersion"
         )
-
         query = gql("""
             mutation UpdateLogCollectorGroupWantedVersion($id: String!, $wantedVersion: String) {
               updateLogCollectorGroupWantedVersion(id: $id, wantedVersion: $wantedVersion) {
@@ -1248,13 +1261,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UpdateLogCollectorGroupWantedVersion.model_validate(data)
+        return result_model.model_validate(data)
 
     async def delete_log_collector_group(
         self, id: str, **kwargs: Any
     ) -> "DeleteLogCollectorGroup":
-        from .delete_log_collector_group import DeleteLogCollectorGroup
-
+        result_model: type[DeleteLogCollectorGroup] = _result_type(
+            ".delete_log_collector_group:DeleteLogCollectorGroup"
+        )
         query = gql("""
             mutation DeleteLogCollectorGroup($id: String!) {
               deleteLogCollectorGroup(id: $id)
@@ -1268,7 +1282,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return DeleteLogCollectorGroup.model_validate(data)
+        return result_model.model_validate(data)
 
     async def create_fleet_install_token(
         self,
@@ -1276,8 +1290,9 @@ class Client(FleetBaseClient):
         config_id: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "CreateFleetInstallToken":
-        from .create_fleet_install_token import CreateFleetInstallToken
-
+        result_model: type[CreateFleetInstallToken] = _result_type(
+            ".create_fleet_install_token:CreateFleetInstallToken"
+        )
         query = gql("""
             mutation CreateFleetInstallToken($name: String!, $configId: String) {
               createFleetInstallToken(name: $name, configId: $configId) {
@@ -1314,13 +1329,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return CreateFleetInstallToken.model_validate(data)
+        return result_model.model_validate(data)
 
     async def update_fleet_install_token_name(
         self, token: str, name: str, **kwargs: Any
     ) -> "UpdateFleetInstallTokenName":
-        from .update_fleet_install_token_name import UpdateFleetInstallTokenName
-
+        result_model: type[UpdateFleetInstallTokenName] = _result_type(
+            ".update_fleet_install_token_name:UpdateFleetInstallTokenName"
+        )
         query = gql("""
             mutation UpdateFleetInstallTokenName($token: String!, $name: String!) {
               updateFleetInstallTokenName(token: $token, name: $name) {
@@ -1357,7 +1373,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UpdateFleetInstallTokenName.model_validate(data)
+        return result_model.model_validate(data)
 
     async def update_fleet_install_token_config_id(
         self,
@@ -1365,10 +1381,9 @@ class Client(FleetBaseClient):
         config_id: Union[Optional[str], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "UpdateFleetInstallTokenConfigId":
-        from .update_fleet_install_token_config_id import (
-            UpdateFleetInstallTokenConfigId,
+        result_model: type[UpdateFleetInstallTokenConfigId] = _result_type(
+            ".update_fleet_install_token_config_id:UpdateFleetInstallTokenConfigId"
         )
-
         query = gql("""
             mutation UpdateFleetInstallTokenConfigId($token: String!, $configId: String) {
               updateFleetInstallTokenConfigId(token: $token, configId: $configId) {
@@ -1405,13 +1420,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return UpdateFleetInstallTokenConfigId.model_validate(data)
+        return result_model.model_validate(data)
 
     async def delete_fleet_install_token(
         self, token: str, **kwargs: Any
     ) -> "DeleteFleetInstallToken":
-        from .delete_fleet_install_token import DeleteFleetInstallToken
-
+        result_model: type[DeleteFleetInstallToken] = _result_type(
+            ".delete_fleet_install_token:DeleteFleetInstallToken"
+        )
         query = gql("""
             mutation DeleteFleetInstallToken($token: String!) {
               deleteFleetInstallToken(token: $token)
@@ -1425,13 +1441,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return DeleteFleetInstallToken.model_validate(data)
+        return result_model.model_validate(data)
 
     async def fleet_installation_token(
         self, token: str, **kwargs: Any
     ) -> "FleetInstallationToken":
-        from .fleet_installation_token import FleetInstallationToken
-
+        result_model: type[FleetInstallationToken] = _result_type(
+            ".fleet_installation_token:FleetInstallationToken"
+        )
         query = gql("""
             query FleetInstallationToken($token: String!) {
               fleetInstallationToken(id: $token) {
@@ -1468,13 +1485,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return FleetInstallationToken.model_validate(data)
+        return result_model.model_validate(data)
 
     async def fleet_installation_tokens(
         self, **kwargs: Any
     ) -> "FleetInstallationTokens":
-        from .fleet_installation_tokens import FleetInstallationTokens
-
+        result_model: type[FleetInstallationTokens] = _result_type(
+            ".fleet_installation_tokens:FleetInstallationTokens"
+        )
         query = gql("""
             query FleetInstallationTokens {
               fleetInstallationTokens {
@@ -1511,7 +1529,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return FleetInstallationTokens.model_validate(data)
+        return result_model.model_validate(data)
 
     async def search_fleet_installation_tokens(
         self,
@@ -1523,8 +1541,9 @@ class Client(FleetBaseClient):
         order_by: Union[Optional["OrderBy"], "UnsetType"] = UNSET,
         **kwargs: Any,
     ) -> "SearchFleetInstallationTokens":
-        from .search_fleet_installation_tokens import SearchFleetInstallationTokens
-
+        result_model: type[SearchFleetInstallationTokens] = _result_type(
+            ".search_fleet_installation_tokens:SearchFleetInstallationTokens"
+        )
         query = gql("""
             query SearchFleetInstallationTokens($skip: Int, $limit: Int, $sortBy: FleetInstallationTokens__SortBy, $orderBy: OrderBy) {
               searchFleetInstallationTokens(
@@ -1574,13 +1593,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return SearchFleetInstallationTokens.model_validate(data)
+        return result_model.model_validate(data)
 
     async def default_fleet_installation_token(
         self, **kwargs: Any
     ) -> "DefaultFleetInstallationToken":
-        from .default_fleet_installation_token import DefaultFleetInstallationToken
-
+        result_model: type[DefaultFleetInstallationToken] = _result_type(
+            ".default_fleet_installation_token:DefaultFleetInstallationToken"
+        )
         query = gql("""
             query DefaultFleetInstallationToken {
               defaultFleetInstallationToken {
@@ -1617,11 +1637,12 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return DefaultFleetInstallationToken.model_validate(data)
+        return result_model.model_validate(data)
 
     async def log_collector_installers(self, **kwargs: Any) -> "LogCollectorInstallers":
-        from .log_collector_installers import LogCollectorInstallers
-
+        result_model: type[LogCollectorInstallers] = _result_type(
+            ".log_collector_installers:LogCollectorInstallers"
+        )
         query = gql("""
             query LogCollectorInstallers {
               logCollectorInstallers {
@@ -1648,13 +1669,14 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return LogCollectorInstallers.model_validate(data)
+        return result_model.model_validate(data)
 
     async def log_collector_versions_available(
         self, **kwargs: Any
     ) -> "LogCollectorVersionsAvailable":
-        from .log_collector_versions_available import LogCollectorVersionsAvailable
-
+        result_model: type[LogCollectorVersionsAvailable] = _result_type(
+            ".log_collector_versions_available:LogCollectorVersionsAvailable"
+        )
         query = gql("""
             query LogCollectorVersionsAvailable {
               logCollectorVersionsAvailable
@@ -1668,7 +1690,7 @@ class Client(FleetBaseClient):
             **kwargs,
         )
         data = self.get_data(response)
-        return LogCollectorVersionsAvailable.model_validate(data)
+        return result_model.model_validate(data)
 
 
 OPERATIONS: dict[str, tuple[str, str]] = {
