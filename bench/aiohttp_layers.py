@@ -10,9 +10,10 @@ the differences between rows meaningful where long rounds do not. Each row adds 
   raw + model         ... + the generated pydantic model validated from the answer
   adapter + model     the same through logscale_fleet._core.aiohttp (size cap, error mapping)
   generated client    the generated Client's method over that adapter (body, headers, checks)
-  FleetClient's generated client   the same through FleetClient's own adapter and the
-                      debug-logging subclass the executor uses
-  executor.run        + the operation registry, the per-attempt deadline, the retry loop
+  FleetClient's generated client   the same through FleetClient's own adapter, with its
+                      request headers (the debug-logging subclass only runs under DEBUG)
+  executor.run        + the operation registry, the retry loop, error mapping (the attempt's
+                      deadline is aiohttp's own total timer, set on the adapter's session)
   install_tokens.create   + the input checks: what users call
 """
 

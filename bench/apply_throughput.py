@@ -166,7 +166,7 @@ async def measure_size(
 
 
 async def measure_all(sizes: list[int], rounds: int, progress: Callable[[str], None] | None) -> Any:
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)  # urlsafe ones can start with "-", an option to argparse
     recorded = await record_requests()
     results: dict[int, dict[str, float]] = {}
     with child_server("bench.sandbox_server", token) as server:

@@ -126,7 +126,7 @@ def measure(
     latencies: Sequence[float],
     progress: Callable[[str], None] | None = None,
 ) -> Section:
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)  # urlsafe ones can start with "-", an option to argparse
     expect = tokens + 1  # the seed's default token
     fresh: dict[float, dict[str, tuple[float, float]]] = {}
     in_process: dict[float, dict[str, float]] = {}

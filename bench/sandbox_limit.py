@@ -76,7 +76,7 @@ FILE = "`sandbox serve --db FILE`"
 
 
 def measure(*, creates: int, rounds: int, progress: Callable[[str], None] | None = None) -> Section:
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)  # urlsafe ones can start with "-", an option to argparse
     with tempfile.TemporaryDirectory(prefix="logscale-fleet-bench-") as tmp:
         db = str(Path(tmp) / "sandbox.sqlite3")
         with (

@@ -118,7 +118,7 @@ def measure(
     concurrencies: list[int],
     progress: Callable[[str], None] | None = None,
 ) -> Section:
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)  # urlsafe ones can start with "-", an option to argparse
     results: dict[str, dict[int, Throughput]] = {}
     with (
         child_server("bench.sandbox_server", token) as separate,

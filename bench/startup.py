@@ -138,7 +138,7 @@ def measure(
 ) -> tuple[Section, dict[str, dict[str, float]]]:
     pre_existing = pycache_dirs()
     results: dict[str, dict[str, list[float]]] = {m: {c: [] for c in COMMANDS} for m in modes}
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)  # urlsafe ones can start with "-", an option to argparse
     with (
         tempfile.TemporaryDirectory(prefix="logscale-fleet-bench-") as tmp,
         child_server("bench.sandbox_server", token) as server,
