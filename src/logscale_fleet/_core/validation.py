@@ -16,6 +16,11 @@ MAX_LOST_DAYS = 3650
 
 
 def _control_character(value: str) -> str | None:
+    if value.isascii() and value.isprintable():
+        # ASCII's only characters of these categories are its controls (Cc), which
+        # isprintable() refuses: names and ids are ASCII nearly always, and the loop below
+        # cost more per call than the rest of an install_tokens.create.
+        return None
     for ch in value:
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
             return f"U+{ord(ch):04X}"
