@@ -108,10 +108,9 @@ def _compact_encoder() -> Callable[[Any], str]:
     then ends in RecursionError instead of ValueError). Where the C accelerator is missing
     (another Python), the plain encoder does the same job.
     """
-    plain = json.JSONEncoder(separators=(",", ":"), default=_json_default, check_circular=False)
     make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
     if make_c_encoder is None:  # pragma: no cover - CPython has it
-        return plain.encode
+        return json.JSONEncoder(separators=(",", ":"), default=_json_default).encode
     encode_chunks = make_c_encoder(
         None,  # markers: no circular-reference tracking
         _json_default,
