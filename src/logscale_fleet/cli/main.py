@@ -16,6 +16,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any, NoReturn
 
 from logscale_fleet.cli import (
@@ -132,7 +133,42 @@ def _print_help(parser: argparse.ArgumentParser, subcommands: argparse.Action) -
     return handler
 
 
-def build_parser(*, json_requested: bool = False) -> argparse.ArgumentParser:
+# The module that registers each top-level command, in the order `--help` lists them.
+# `completion` is not here: its script completes the whole tree, so it gets the whole parser.
+COMMAND_MODULES: dict[str, ModuleType] = {
+    "tokens": token_commands,
+    "configs": config_commands,
+    "groups": group_commands,
+    "collectors": collector_commands,
+    "installers": collector_commands,
+    "plan": fleet_commands,
+    "apply": fleet_commands,
+    "schema": schema_commands,
+    "sandbox": sandbox_commands,
+    "profiles": profile_commands,
+    "status": status_command,
+}
+
+
+class _WholeParserNeeded(Exception):
+    """The command line needs a parser with every command (its top-level help lists them)."""
+
+
+class _WholeHelpAction(argparse.Action):
+    """`-h` of a parser holding one command's parsers: the help must come from the whole one."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, *_: Any, **__: Any) -> NoReturn:
+        raise _WholeParserNeeded
+
+
+def build_parser(
+    *, json_requested: bool = False, only: ModuleType | None = None
+) -> argparse.ArgumentParser:
+    """The parser of every command, or with `only`, of the commands that module registers
+    (what `main` parses with first: building every parser costs more than a command's run)."""
     parser = Parser(
         prog="logscale-fleet",
         description=(
@@ -141,31 +177,48 @@ def build_parser(*, json_requested: bool = False) -> argparse.ArgumentParser:
         ),
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=only is None,
     )
+    if only is not None:
+        # Same option strings as the whole parser's, so the words parse alike.
+        parser.add_argument("-h", "--help", action=_WholeHelpAction)
     add_global_options(parser, json_requested=json_requested)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    token_commands.register(commands)
-    config_commands.register(commands)
-    group_commands.register(commands)
-    collector_commands.register(commands)
-    fleet_commands.register(commands)
-    schema_commands.register(commands)
-    sandbox_commands.register(commands)
-    profile_commands.register(commands)
-    status_command.register(commands)
-    completion.register(commands, parser)
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        if only is None or module is only:
+            module.register(commands)
+    if only is None:
+        completion.register(commands, parser)
     _help_when_incomplete(parser)
     return parser
+
+
+def parse(argv: list[str], *, json_output: bool) -> argparse.Namespace:
+    """The parsed command line. First with the parsers of the command the line seems to name
+    (the first word that is a command's name); where that parse fails, asks for top-level
+    help, or ends on another command (the word was an option's value), again with the whole
+    parser, so every answer, error and suggestion is the whole parser's. Both parsers hold the
+    same top-level options, so a command line that parses with the first parses alike with
+    the second. Raises UsageExit, or SystemExit for --help and --version."""
+    module = next((COMMAND_MODULES[word] for word in argv if word in COMMAND_MODULES), None)
+    if module is not None:
+        try:
+            args = build_parser(json_requested=json_output, only=module).parse_args(argv)
+        except (UsageExit, _WholeParserNeeded):
+            pass
+        else:
+            if COMMAND_MODULES.get(args.command) is module:
+                return args
+    return build_parser(json_requested=json_output).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # Known before parsing, so a usage error or --version early on the line answers in JSON too.
     json_output = json_requested(argv)
-    parser = build_parser(json_requested=json_output)
     try:
-        args = parser.parse_args(argv)
+        args = parse(argv, json_output=json_output)
     except UsageExit as refused:
         refused.parser.print_usage(sys.stderr)
         print(f"{refused.parser.prog}: error: {refused.message}", file=sys.stderr)
