@@ -128,6 +128,14 @@ def test_a_mistyped_option_suggests_the_nearest(cli: Run) -> None:
     assert "did you mean" not in cli("--sandbox", "tokens", "list", "--zzzzzzzz").err
 
 
+def test_an_option_of_the_command_itself_after_a_command_says_where_it_goes(cli: Run) -> None:
+    result = cli("tokens", "list", "--version")
+    assert result.code == 2
+    assert "(--version goes before the command: logscale-fleet --version)" in result.err
+    assert "did you mean" not in result.err  # not "did you mean '--version'?" for --version
+    assert "did you mean '--version'?" in cli("tokens", "list", "--vers").err
+
+
 @pytest.mark.parametrize(
     ("argv", "prog", "named"),
     [

@@ -81,9 +81,14 @@ class Parser(argparse.ArgumentParser):
             if unknown is not None:
                 import difflib
 
+                flag = unknown.split("=")[0]
+                top_level = {f for action in self._actions for f in action.option_strings}
                 known = sorted(_option_strings(self))
-                close = difflib.get_close_matches(unknown.split("=")[0], known, n=1, cutoff=0.7)
-                if close:
+                close = difflib.get_close_matches(flag, known, n=1, cutoff=0.7)
+                if flag in top_level:
+                    # Known, but only before the command (`--version`).
+                    message += f" ({flag} goes before the command: {self.prog} {flag})"
+                elif close:
                     message += f" (did you mean {close[0]!r}?)"
         raise UsageExit(self, message)
 
