@@ -143,3 +143,26 @@ def test_humio_address_counts_as_a_configured_url(
     result = cli("tokens", "list")
     assert result.code == 0
     assert "sandbox" not in result.err
+
+
+def test_the_main_job_never_imports_pyyaml(tmp_path: Path) -> None:
+    """The README's first command: the sandbox starts and serves tokens without YAML, which
+    only configurations need (PyYAML's import was ~35 ms of it)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from logscale_fleet.cli.main import main; "
+        "code = main(['--sandbox', '-o', 'json', 'tokens', 'create', 'probe']); "
+        "print(code, 'yaml' in sys.modules)"
+    )
+    env = {**os.environ, "LOGSCALE_FLEET_SANDBOX_DB": str(tmp_path / "state.sqlite3")}
+    done = subprocess.run(  # noqa: S603 - our own interpreter, fixed argv
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    document, _, last = done.stdout.rstrip().rpartition("\n")
+    assert json.loads(document)["name"] == "probe"
+    assert last == "0 False"

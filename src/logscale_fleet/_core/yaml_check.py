@@ -9,10 +9,9 @@ and column (1-based, as editors count).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, cast
-
-import yaml  # type: ignore[import-untyped]  # no stubs among the dev dependencies
 
 from logscale_fleet.errors import InvalidInputError
 
@@ -38,30 +37,35 @@ class YamlProblem:
         return self.message
 
 
-class _DuplicateKey(yaml.MarkedYAMLError):  # type: ignore[misc]
-    pass
+@functools.cache
+def _strict_loader() -> Any:
+    """SafeLoader that refuses a key given twice in one mapping. Built on first use: PyYAML
+    costs ~35 ms to import, and most commands (and the sandbox's start) never read YAML."""
+    import yaml  # type: ignore[import-untyped]  # no stubs among the dev dependencies
 
+    class DuplicateKey(yaml.MarkedYAMLError):  # type: ignore[misc]
+        pass
 
-class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
-    """SafeLoader that refuses a key given twice in one mapping."""
+    class StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                    seen.add(key)
+                except TypeError:  # an unhashable key (a list as a key): let PyYAML say so
+                    continue
+                if duplicate:
+                    raise DuplicateKey(
+                        None,
+                        None,
+                        f"the key {key!r} appears twice in this mapping",
+                        key_node.start_mark,
+                    )
+            return cast(dict[Any, Any], super().construct_mapping(node, deep))
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                duplicate = key in seen
-                seen.add(key)
-            except TypeError:  # an unhashable key (a list as a key): let PyYAML say so
-                continue
-            if duplicate:
-                raise _DuplicateKey(
-                    None,
-                    None,
-                    f"the key {key!r} appears twice in this mapping",
-                    key_node.start_mark,
-                )
-        return cast(dict[Any, Any], super().construct_mapping(node, deep))
+    return StrictLoader
 
 
 def find_yaml_problem(text: str, *, limit: int = MAX_YAML_CHARACTERS) -> YamlProblem | None:
@@ -70,8 +74,10 @@ def find_yaml_problem(text: str, *, limit: int = MAX_YAML_CHARACTERS) -> YamlPro
         return YamlProblem(
             0, 0, f"is {len(text):,} characters, more than the {limit:,} LogScale accepts"
         )
+    import yaml
+
     try:
-        document = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        document = yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "is not valid YAML"

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # no stubs among the dev dependencies
-
 from logscale_fleet._core.yaml_check import find_yaml_problem
 from logscale_fleet.sandbox.services.configurations.state import Configuration
 
@@ -35,6 +33,9 @@ class MergedConfiguration:
 
 
 def merge(configurations: list[Configuration]) -> MergedConfiguration:
+    # Imported here: the sandbox starts (and serves tokens) without PyYAML's ~35 ms import.
+    import yaml  # type: ignore[import-untyped]  # no stubs among the dev dependencies
+
     merged: dict[str, Any] = {}
     owner: dict[str, str] = {}  # path -> the configuration that set it
     problems: list[Problem] = []
