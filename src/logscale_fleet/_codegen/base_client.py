@@ -198,13 +198,13 @@ class FleetBaseClient:
         # is masked; the merged dict only exists as an argument, never as a local of this frame.
         extra = kwargs.pop("headers", None)
         body = (_encoded_prefix(query, operation_name) + _dumps(sent_variables) + "}").encode()
-        response: Awaitable[Response] = self.http_client.post(
+        request: Awaitable[Response] = self.http_client.post(
             self.url,
             content=body,
             headers=_merged(_default_headers(operation_name), extra),
             **kwargs,
         )
-        return response
+        return request
 
     def get_data(self, response: Response) -> dict[str, Any]:
         if not 200 <= response.status_code <= 299:
